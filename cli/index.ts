@@ -1,0 +1,36 @@
+import { Command, CommanderError } from 'commander';
+import { registerDbCommands } from './commands/db';
+import { registerGatewayCommand } from './commands/gateway';
+import { registerKeyCommands } from './commands/keys';
+import { registerSchemaCommand } from './commands/schemas';
+import { registerStackCommands } from './commands/stack';
+import { registerTopicCommand } from './commands/topics';
+import { exitCodeOf, printError } from './output';
+
+/** Builds the `smp` command tree; kept separate from `main` so tests can drive it. */
+export function buildProgram(): Command {
+  const program = new Command('smp')
+    .description('Smart Maintenance Pipeline: streaming predictive maintenance on Kafka')
+    .showHelpAfterError()
+    .exitOverride();
+  registerStackCommands(program);
+  registerTopicCommand(program);
+  registerSchemaCommand(program);
+  registerDbCommands(program);
+  registerKeyCommands(program);
+  registerGatewayCommand(program);
+  return program;
+}
+
+export async function main(argv: readonly string[]): Promise<void> {
+  try {
+    await buildProgram().parseAsync([...argv]);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      process.exitCode = error.exitCode;
+      return;
+    }
+    printError(error);
+    process.exitCode = exitCodeOf(error);
+  }
+}

@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { registerBenchCommand } from './commands/bench';
 import { registerDbCommands } from './commands/db';
 import { registerGatewayCommand } from './commands/gateway';
 import { registerKeyCommands } from './commands/keys';
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
   registerDbCommands(program);
   registerKeyCommands(program);
   registerGatewayCommand(program);
+  registerBenchCommand(program);
   return program;
 }
 

@@ -4,6 +4,7 @@ import { registerDbCommands } from './commands/db';
 import { registerGatewayCommand } from './commands/gateway';
 import { registerKeyCommands } from './commands/keys';
 import { registerSchemaCommand } from './commands/schemas';
+import { registerSetupCommand } from './commands/setup';
 import { registerStackCommands } from './commands/stack';
 import { registerTopicCommand } from './commands/topics';
 import { exitCodeOf, printError } from './output';
@@ -17,6 +18,7 @@ export function buildProgram(): Command {
   registerStackCommands(program);
   registerTopicCommand(program);
   registerSchemaCommand(program);
+  registerSetupCommand(program);
   registerDbCommands(program);
   registerKeyCommands(program);
   registerGatewayCommand(program);

@@ -9,20 +9,39 @@ function capture(): { lines: () => Record<string, unknown>[]; stream: Writable }
       done();
     },
   });
-  return { stream, lines: () => chunks.join('').trim().split('\n').map((l) => JSON.parse(l)) };
+  return {
+    stream,
+    lines: () =>
+      chunks
+        .join('')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l)),
+  };
 }
 
 describe('the logger', () => {
   it('writes one JSON object per line with the level by name', () => {
     const out = capture();
-    createLogger({ level: 'info', name: 'test', destination: out.stream }).info({ assetId: 'a' }, 'hello');
-    expect(out.lines()[0]).toMatchObject({ level: 'info', name: 'test', assetId: 'a', msg: 'hello' });
+    createLogger({ level: 'info', name: 'test', destination: out.stream }).info(
+      { assetId: 'a' },
+      'hello',
+    );
+    expect(out.lines()[0]).toMatchObject({
+      level: 'info',
+      name: 'test',
+      assetId: 'a',
+      msg: 'hello',
+    });
   });
 
   it('never prints API keys or passwords', () => {
     const out = capture();
     const logger = createLogger({ level: 'info', name: 'test', destination: out.stream });
-    logger.info({ apiKey: 'smp_secret', req: { headers: { 'x-api-key': 'smp_other' } } }, 'request');
+    logger.info(
+      { apiKey: 'smp_secret', req: { headers: { 'x-api-key': 'smp_other' } } },
+      'request',
+    );
     logger.info({ db: { password: 'hunter2' } }, 'connect');
     const text = JSON.stringify(out.lines());
     expect(text).not.toMatch(/smp_secret|smp_other|hunter2/);

@@ -55,7 +55,7 @@ export function createIngest(config: Config, options: IngestOptions): Ingest {
   const metrics = ingestMetrics(options.registry);
   const logger = options.logger.child({ component: 'ingest' });
   const kafka = createKafka(config, { stage: 'gateway', logger, retries: 2 });
-  const sender = new ReadingsSender(kafka.producer(safeProducerConfig()), {
+  const sender = new ReadingsSender(() => kafka.producer(safeProducerConfig()), {
     topic: options.topic ?? topics.readings,
     deadlineMs: config.gatewayProduceTimeoutMs,
     maxInFlightBytes: config.gatewayMaxInFlightBytes,

@@ -35,7 +35,7 @@ interface Pending {
 }
 
 /**
- * Hands batches to one long-lived idempotent producer and answers each
+ * Hands batches to a long-lived idempotent producer and answers each
  * only when every one of its records is acknowledged by all in-sync
  * replicas. One send is in flight at a time (the idempotent producer
  * serialises requests per broker anyway); batches arriving meanwhile wait
@@ -58,11 +58,14 @@ export class ReadingsSender {
   private connected = false;
   private closing = false;
   private connecting: Promise<void> | undefined;
+  private producer: Producer;
 
   constructor(
-    private readonly producer: Producer,
+    private readonly createProducer: () => Producer,
     private readonly options: SenderOptions,
-  ) {}
+  ) {
+    this.producer = createProducer();
+  }
 
   /** Connects in the background, retrying until it succeeds or the sender closes. */
   start(): Promise<void> {
@@ -191,6 +194,7 @@ export class ReadingsSender {
             'kafka send failed',
           );
           for (const p of group) this.answer(p, refusal);
+          if (refusal.code === 'SMP_KAFKA_UNAVAILABLE') this.replaceProducer();
         },
       )
       .finally(() => {
@@ -200,6 +204,21 @@ export class ReadingsSender {
         this.options.metrics.kafkaStalled.set(0);
         this.pump();
       });
+  }
+
+  /**
+   * A failed send may still have been written, and kafkajs rolls its
+   * sequence numbers back when it gives up; the next batch would then carry
+   * the same numbers and the broker could drop it as a duplicate while
+   * acknowledging it. A new producer gets a new producer id from the
+   * broker, so no acknowledgement can ever stand for records not written.
+   */
+  private replaceProducer(): void {
+    const old = this.producer;
+    this.connected = false;
+    void old.disconnect().catch(() => undefined);
+    this.producer = this.createProducer();
+    if (!this.closing) this.connecting = this.connectLoop(() => undefined);
   }
 
   private expire(pending: Pending): void {

@@ -53,7 +53,7 @@ export class Fleet {
       let failureAt: number | null = null;
       if (failing.has(i)) {
         failureAt = Math.round(options.start + horizon * random.between(0.5, 1));
-        const wearSpan = horizon * random.between(0.3, 0.6);
+        const wearSpan = horizon * random.between(0.2, 0.4);
         degradationStart = Math.max(options.start, failureAt - Math.round(wearSpan));
       }
       const truth: AssetTruth = {

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { SmpError } from '../../lib/errors';
 
 export type BodyFormat = 'json' | 'ndjson';
@@ -30,20 +31,15 @@ export function bodyFormat(contentType: string | undefined): BodyFormat {
   throw unsupported(`content type ${JSON.stringify(type)} is not accepted; send ${ACCEPTED}`);
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
 /**
  * The readings in a body: `{"readings":[...]}`, a bare JSON array, or one
  * reading per line (NDJSON, blank lines skipped). Anything else is
  * SMP_MALFORMED_BODY, which says where the body stopped making sense.
  */
 export function parseReadingsBody(body: Buffer, format: BodyFormat): ParsedBody {
-  let text: string;
-  try {
-    text = utf8.decode(body);
-  } catch {
-    throw new SmpError('SMP_MALFORMED_BODY', 'the body is not valid UTF-8');
-  }
+  if (!isUtf8(body)) throw new SmpError('SMP_MALFORMED_BODY', 'the body is not valid UTF-8');
+  const start = body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf ? 3 : 0;
+  const text = body.toString('utf8', start);
   return format === 'json' ? parseJson(text) : parseNdjson(text);
 }
 

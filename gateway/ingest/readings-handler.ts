@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import type avro from 'avsc';
-import { SmpError, isSmpError } from '../../lib/errors';
+import { SmpError, isSmpError, messageOf } from '../../lib/errors';
+import type { Logger } from '../../lib/log';
 import type { AvroSerde } from '../../lib/serde/avro-serde';
 import { catalogEntry } from '../../schemas';
 import { encodeReadings } from './encode-readings';
@@ -18,6 +19,7 @@ export interface ReadingsHandlerDeps {
   readonly sender: ReadingsSender;
   readonly serde: AvroSerde;
   readonly metrics: IngestMetrics;
+  readonly logger: Logger;
   readonly clock?: () => number;
 }
 
@@ -32,6 +34,7 @@ const REGISTRY_RETRY_AFTER_SECONDS = 5;
  */
 export class ReadingsHandler {
   private schema: { id: number; type: avro.Type } | undefined;
+  private registryDown = false;
   private readonly clock: () => number;
 
   constructor(private readonly deps: ReadingsHandlerDeps) {
@@ -145,9 +148,18 @@ export class ReadingsHandler {
     try {
       const id = await this.deps.serde.schemaId('readings');
       this.schema = { id, type: catalogEntry('readings').type };
+      if (this.registryDown)
+        this.deps.logger.info({ schemaId: id }, 'schema registry answers again');
       return this.schema;
     } catch (error) {
       if (isSmpError(error, 'SMP_REGISTRY_UNAVAILABLE')) {
+        if (!this.registryDown) {
+          this.deps.logger.warn(
+            { err: messageOf(error.cause ?? error) },
+            'schema registry unavailable',
+          );
+        }
+        this.registryDown = true;
         throw new SmpError('SMP_REGISTRY_UNAVAILABLE', error.message, {
           cause: error,
           retryAfterSeconds: REGISTRY_RETRY_AFTER_SECONDS,

@@ -1,4 +1,4 @@
-import { parseEventTime } from './event-time';
+import { parseEventTime, type EventTime } from './event-time';
 import type { IngestLimits } from './limits';
 
 /** A reading as it goes to Kafka: the Avro `Reading` record. */
@@ -77,6 +77,9 @@ class BatchCheck {
   private readonly problems: Problem[] = [];
   private readonly byRule = new Map<ProblemRule, number>();
   private readonly seen = new Map<string, number>();
+  // Readings of one batch often share an asset or an instant: check each once.
+  private readonly validAssetIds = new Set<string>();
+  private readonly parsedTimes = new Map<string, EventTime>();
   private problemCount = 0;
   private invalidReadings = 0;
   private currentInvalid = false;
@@ -145,6 +148,7 @@ class BatchCheck {
       this.report(index, 'assetId', 'asset_id', message);
       return undefined;
     }
+    if (this.validAssetIds.has(value)) return value;
     const ascii = !NON_ASCII.test(value);
     const length = ascii ? value.length : [...value].length;
     if (length === 0 || length > this.limits.maxAssetIdLength) {
@@ -169,6 +173,7 @@ class BatchCheck {
       );
       return undefined;
     }
+    this.validAssetIds.add(value);
     return value;
   }
 
@@ -177,7 +182,7 @@ class BatchCheck {
       this.report(index, 'ts', 'ts', 'is required');
       return undefined;
     }
-    const parsed = parseEventTime(value);
+    const parsed = typeof value === 'string' ? this.parseText(value) : parseEventTime(value);
     if ('problem' in parsed) {
       this.report(index, 'ts', 'ts', parsed.problem);
       return undefined;
@@ -201,6 +206,15 @@ class BatchCheck {
       return undefined;
     }
     return ms;
+  }
+
+  private parseText(text: string): EventTime {
+    let parsed = this.parsedTimes.get(text);
+    if (!parsed) {
+      parsed = parseEventTime(text);
+      this.parsedTimes.set(text, parsed);
+    }
+    return parsed;
   }
 
   private metrics(index: number, value: unknown): Record<string, number> | undefined {

@@ -153,7 +153,7 @@ export const settings = {
     'SMP_GATEWAY_REQUEST_TIMEOUT_MS',
     int(1000, 10 * 60 * MS_PER_SECOND),
     '30000',
-    'Milliseconds a client has to send a whole request; headers must arrive within 10 s.',
+    'Milliseconds a client has to send a whole request, headers and body; a slower one gets 408.',
   ),
   gatewayHeadersTimeoutMs: setting(
     'SMP_GATEWAY_HEADERS_TIMEOUT_MS',

@@ -69,7 +69,7 @@ describe('API keys and scopes', () => {
         const allowed = granted.includes(scope) || granted.includes('admin');
         expect({ scope, status: response.status }).toEqual({ scope, status: allowed ? 200 : 403 });
         if (!allowed) {
-          expect((await response.json()).error).toEqual({
+          expect(((await response.json()) as { error: { code: string } }).error).toEqual({
             code: 'SMP_SCOPE_MISSING',
             message: `this route needs the ${scope} scope`,
             details: [{ required: scope, held: granted }],

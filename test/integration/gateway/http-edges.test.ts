@@ -1,5 +1,12 @@
 import net from 'node:net';
-import { TestKeys, startTestGateway, type TestGateway } from '../../support/gateway';
+import {
+  TestKeys,
+  postReadings,
+  reading,
+  startTestGateway,
+  type TestGateway,
+} from '../../support/gateway';
+import { freePorts } from '../../support/servers';
 
 /** Writes raw bytes to the gateway and returns all it answers until it closes the connection. */
 function exchange(
@@ -83,7 +90,9 @@ describe('the HTTP edge', () => {
   it('answers unknown routes with 404 in the contract body', async () => {
     const response = await fetch(`${gateway.url}/v1/nothing`);
     expect(response.status).toBe(404);
-    expect((await response.json()).error.code).toBe('SMP_NOT_FOUND');
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe(
+      'SMP_NOT_FOUND',
+    );
   });
 
   it('reports liveness and readiness of Kafka, the registry and the database', async () => {
@@ -94,5 +103,40 @@ describe('the HTTP edge', () => {
       status: 'ready',
       checks: { database: 'ok', kafka: 'ok', 'schema-registry': 'ok', 'kafka-producer': 'ok' },
     });
+  });
+});
+
+describe('a schema registry that does not answer', () => {
+  let gateway: TestGateway;
+  let keys: TestKeys;
+
+  beforeAll(async () => {
+    const [port] = await freePorts(1);
+    gateway = await startTestGateway({
+      schemaRegistryUrl: `http://127.0.0.1:${port}/apis/ccompat/v7`,
+    });
+    keys = new TestKeys();
+  });
+
+  afterAll(async () => {
+    await gateway.close();
+    await keys.close();
+  });
+
+  it('answers 503 with Retry-After, reports not ready, and logs the outage once', async () => {
+    const { key } = await keys.create(['data:ingest']);
+    for (let i = 0; i < 3; i++) {
+      const answer = await postReadings(gateway.url, key, [reading()]);
+      expect(answer.status).toBe(503);
+      expect(answer.body.error.code).toBe('SMP_REGISTRY_UNAVAILABLE');
+      expect(Number(answer.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    }
+    const ready = await fetch(`${gateway.url}/readyz`);
+    expect(ready.status).toBe(503);
+    expect(
+      ((await ready.json()) as { checks: Record<string, string> }).checks['schema-registry'],
+    ).not.toBe('ok');
+    expect(gateway.logs.filter((l) => l.includes('schema registry unavailable'))).toHaveLength(1);
+    expect(gateway.logs.filter((l) => /"level":"error"/.test(l))).toEqual([]);
   });
 });

@@ -4,6 +4,7 @@ import type { Admin, IHeaders, Kafka } from 'kafkajs';
 import { loadConfig, type Config } from '../../lib/config';
 import { createPool, type Pool } from '../../lib/db';
 import { createKafka } from '../../lib/kafka/client';
+import { topics } from '../../lib/kafka/topics';
 import { createLogger, type Logger } from '../../lib/log';
 import { createRegistry, type Registry } from '../../lib/metrics';
 import { AvroSerde } from '../../lib/serde/avro-serde';
@@ -201,4 +202,56 @@ function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promi
     timer = setTimeout(() => reject(new Error(message)), ms);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+export interface GatewayFixture {
+  readonly gateway: TestGateway;
+  readonly keys: TestKeys;
+}
+
+/**
+ * A gateway and a key store for the enclosing describe block: started
+ * before its tests, closed after them. Read the fields inside tests.
+ */
+export function useGateway(
+  overrides: Partial<Config> = {},
+  options: { topic?: string; routes?: readonly RouteMount[] } = {},
+): GatewayFixture {
+  const fixture = {} as { gateway: TestGateway; keys: TestKeys };
+  beforeAll(async () => {
+    fixture.gateway = await startTestGateway(overrides, options);
+    fixture.keys = new TestKeys();
+  });
+  afterAll(async () => {
+    await fixture.gateway?.close();
+    await fixture.keys?.close();
+  });
+  return fixture;
+}
+
+/**
+ * What an action put on the readings topic of the broker `config` names:
+ * the partition ends before and after it, and every record in between.
+ */
+export function useReadingsTopic(config: () => Config): {
+  producedBy(act: () => Promise<unknown>): Promise<ConsumedRecord[]>;
+} {
+  let kafka: Kafka;
+  let admin: Admin;
+  beforeAll(async () => {
+    kafka = testKafka(config());
+    admin = kafka.admin();
+    await admin.connect();
+  });
+  afterAll(async () => {
+    await admin?.disconnect();
+  });
+  return {
+    producedBy: async (act) => {
+      const before = await topicEnds(admin, topics.readings);
+      await act();
+      const after = await topicEnds(admin, topics.readings);
+      return recordsBetween(kafka, config(), topics.readings, before, after);
+    },
+  };
 }

@@ -1,66 +1,47 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import type { Admin, Kafka } from 'kafkajs';
-import { topics } from '../../../lib/kafka/topics';
 import { fromRoot } from '../../../lib/package-root';
-import {
-  TestKeys,
-  recordsBetween,
-  startTestGateway,
-  testKafka,
-  topicEnds,
-  type TestGateway,
-} from '../../support/gateway';
+import { useGateway, useReadingsTopic } from '../../support/gateway';
 
 const run = promisify(execFile);
 
 describe('smp simulate', () => {
-  let gateway: TestGateway;
-  let keys: TestKeys;
-  let kafka: Kafka;
-  let admin: Admin;
-
-  beforeAll(async () => {
-    gateway = await startTestGateway();
-    keys = new TestKeys();
-    kafka = testKafka(gateway.config);
-    admin = kafka.admin();
-    await admin.connect();
-  });
-
-  afterAll(async () => {
-    await admin.disconnect();
-    await gateway.close();
-    await keys.close();
-  });
+  const fixture = useGateway();
+  const { producedBy } = useReadingsTopic(() => fixture.gateway.config);
 
   const simulate = (...args: string[]) =>
-    run(process.execPath, [fromRoot('bin', 'smp.js'), 'simulate', '--url', gateway.url, ...args], {
-      env: process.env,
-    });
+    run(
+      process.execPath,
+      [fromRoot('bin', 'smp.js'), 'simulate', '--url', fixture.gateway.url, ...args],
+      {
+        env: process.env,
+      },
+    );
 
   it('sends exactly the readings asked for and reports what was accepted', async () => {
-    const { key } = await keys.create(['data:ingest']);
-    const before = await topicEnds(admin, topics.readings);
-    const { stdout } = await simulate(
-      '--api-key',
-      key,
-      '--assets',
-      '7',
-      '--readings',
-      '500',
-      '--batch',
-      '40',
-      '--rate',
-      '0',
-      '--seed',
-      'cli-test',
-      '--start',
-      new Date(Date.now() - 3_600_000).toISOString(),
-      '--interval',
-      '5',
-      '--json',
-    );
+    const { key } = await fixture.keys.create(['data:ingest']);
+    let stdout = '';
+    const records = await producedBy(async () => {
+      ({ stdout } = await simulate(
+        '--api-key',
+        key,
+        '--assets',
+        '7',
+        '--readings',
+        '500',
+        '--batch',
+        '40',
+        '--rate',
+        '0',
+        '--seed',
+        'cli-test',
+        '--start',
+        new Date(Date.now() - 3_600_000).toISOString(),
+        '--interval',
+        '5',
+        '--json',
+      ));
+    });
     const report = JSON.parse(stdout);
     expect(report).toMatchObject({
       readingsSent: 500,
@@ -69,9 +50,6 @@ describe('smp simulate', () => {
       failedByStatus: {},
     });
     expect(report.latency.p99Ms).toBeGreaterThan(0);
-
-    const after = await topicEnds(admin, topics.readings);
-    const records = await recordsBetween(kafka, gateway.config, topics.readings, before, after);
     expect(records).toHaveLength(500);
     expect(new Set(records.map((r) => r.key))).toEqual(
       new Set([

@@ -4,13 +4,7 @@ import { promisify } from 'node:util';
 import { authenticate, requireScope, type RouteMount } from '../../../gateway';
 import { scopes, type Scope } from '../../../gateway/auth';
 import { fromRoot } from '../../../lib/package-root';
-import {
-  TestKeys,
-  postReadings,
-  reading,
-  startTestGateway,
-  type TestGateway,
-} from '../../support/gateway';
+import { postReadings, reading, useGateway } from '../../support/gateway';
 
 const run = promisify(execFile);
 const smp = (...args: string[]) =>
@@ -31,24 +25,12 @@ const scopeRoutes: RouteMount = (app, { keyStore }) => {
 };
 
 describe('API keys and scopes', () => {
-  let gateways: TestGateway[];
-  let keys: TestKeys;
   const cacheMs = 1_500;
+  const first = useGateway({ gatewayKeyCacheMs: cacheMs }, { routes: [scopeRoutes] });
+  const second = useGateway({ gatewayKeyCacheMs: cacheMs });
+  const gateways = () => [first.gateway, second.gateway];
 
-  beforeAll(async () => {
-    gateways = [
-      await startTestGateway({ gatewayKeyCacheMs: cacheMs }, { routes: [scopeRoutes] }),
-      await startTestGateway({ gatewayKeyCacheMs: cacheMs }),
-    ];
-    keys = new TestKeys();
-  });
-
-  afterAll(async () => {
-    await Promise.all(gateways.map((g) => g.close()));
-    await keys.close();
-  });
-
-  const url = () => gateways[0]!.url;
+  const url = () => first.gateway.url;
 
   const held: Scope[][] = [
     ['data:ingest'],
@@ -61,7 +43,7 @@ describe('API keys and scopes', () => {
   it.each(held.map((h) => [h.join('+'), h]))(
     'lets a key with %s reach exactly its routes',
     async (_name, granted) => {
-      const { key } = await keys.create(granted);
+      const { key } = await first.keys.create(granted);
       for (const scope of scopes) {
         const response = await fetch(`${url()}/test/scope/${scope.replace(':', '-')}`, {
           headers: { 'x-api-key': key },
@@ -94,7 +76,7 @@ describe('API keys and scopes', () => {
   });
 
   it('refuses a known key id with the wrong secret', async () => {
-    const { key } = await keys.create(['data:ingest']);
+    const { key } = await first.keys.create(['data:ingest']);
     const forged = `${key.slice(0, -1)}${key.endsWith('A') ? 'B' : 'A'}`;
     expect((await postReadings(url(), forged, [reading()])).status).toBe(401);
     expect((await postReadings(url(), key, [reading()])).status).toBe(202);
@@ -147,13 +129,13 @@ describe('API keys and scopes', () => {
       '--json',
     );
     const { id, key } = JSON.parse(stdout);
-    for (const g of gateways)
+    for (const g of gateways())
       expect((await postReadings(g.url, key, [reading()])).status).toBe(202);
 
     await smp('keys', 'revoke', id);
     const revokedAt = Date.now();
     const refusedAfter = await Promise.all(
-      gateways.map(async (g) => {
+      gateways().map(async (g) => {
         for (;;) {
           const answer = await postReadings(g.url, key, [reading()]);
           if (answer.status === 401) return Date.now() - revokedAt;
@@ -169,7 +151,7 @@ describe('API keys and scopes', () => {
   });
 
   it('never writes a key or its secret to logs, the database or `smp keys list`', async () => {
-    const { id, key } = await keys.create(['data:ingest']);
+    const { id, key } = await first.keys.create(['data:ingest']);
     const secret = key.slice('smp_'.length + 16 + 1);
     const forged = `smp_${id}_${'Z'.repeat(43)}`;
     await postReadings(url(), key, [reading()]);
@@ -177,12 +159,14 @@ describe('API keys and scopes', () => {
     await postReadings(url(), forged, [reading()]);
     await fetch(`${url()}/test/scope/admin`, { headers: { 'x-api-key': key } });
 
-    const logs = gateways.flatMap((g) => g.logs).join('\n');
+    const logs = gateways()
+      .flatMap((g) => g.logs)
+      .join('\n');
     expect(logs).toContain(id);
     expect(logs).not.toContain(secret);
     expect(logs).not.toContain('Z'.repeat(43));
 
-    const { rows } = await keys.pool.query('SELECT * FROM api_keys WHERE id = $1', [id]);
+    const { rows } = await first.keys.pool.query('SELECT * FROM api_keys WHERE id = $1', [id]);
     expect(JSON.stringify(rows)).not.toContain(secret);
     expect(Buffer.from(rows[0].secret_hash)).toEqual(createHash('sha256').update(secret).digest());
     expect((await smp('keys', 'list')).stdout).not.toContain(secret);

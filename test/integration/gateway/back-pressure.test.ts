@@ -1,10 +1,4 @@
-import {
-  TestKeys,
-  postReadings,
-  reading,
-  startTestGateway,
-  type TestGateway,
-} from '../../support/gateway';
+import { postReadings, reading, useGateway } from '../../support/gateway';
 
 /**
  * With a tiny in-flight budget, batches that arrive while another waits for
@@ -12,27 +6,21 @@ import {
  * the rate-limit tokens they took are given back.
  */
 describe('back-pressure', () => {
-  let gateway: TestGateway;
-  let keys: TestKeys;
-
-  beforeAll(async () => {
-    gateway = await startTestGateway({ gatewayMaxInFlightBytes: 64 * 1024 });
-    keys = new TestKeys();
-  });
-
-  afterAll(async () => {
-    await gateway.close();
-    await keys.close();
-  });
+  const fixture = useGateway({ gatewayMaxInFlightBytes: 64 * 1024 });
 
   it('sheds batches beyond the in-flight budget with 503 and gives their tokens back', async () => {
     // Tokens for every batch, refilled far slower than the test runs.
-    const { key } = await keys.create(['data:ingest'], { readingsPerSecond: 1, burst: 8_001 });
+    const { key } = await fixture.keys.create(['data:ingest'], {
+      readingsPerSecond: 1,
+      burst: 8_001,
+    });
     const ts = Date.now() - 1_000;
     const batches = Array.from({ length: 8 }, () =>
       Array.from({ length: 1_000 }, () => reading({ ts })),
     );
-    const answers = await Promise.all(batches.map((b) => postReadings(gateway.url, key, b)));
+    const answers = await Promise.all(
+      batches.map((b) => postReadings(fixture.gateway.url, key, b)),
+    );
 
     const shed = answers.filter((a) => a.status === 503);
     expect(shed.length).toBeGreaterThan(0);
@@ -45,22 +33,24 @@ describe('back-pressure', () => {
     expect(accepted).toBeGreaterThanOrEqual(1);
 
     // Only accepted batches keep their tokens: shed ones took none or gave them back.
-    const probe = await postReadings(gateway.url, key, [reading()]);
+    const probe = await postReadings(fixture.gateway.url, key, [reading()]);
     expect(probe.status).toBe(202);
     const remaining = Number(probe.headers.get('ratelimit-remaining'));
     expect(remaining).toBeGreaterThanOrEqual(8_000 - 1_000 * accepted);
     expect(remaining).toBeLessThan(8_000 - 1_000 * accepted + 30);
 
-    const metrics = await (await fetch(`${gateway.url}/metrics`)).text();
+    const metrics = await (await fetch(`${fixture.gateway.url}/metrics`)).text();
     expect(metrics).toMatch(/^smp_gateway_readings_rejected_total\{reason="overloaded"\} [1-9]/m);
   });
 
   it('answers a gzip bomb with 413 once the inflated body passes the limit', async () => {
-    const { key } = await keys.create(['data:ingest']);
+    const { key } = await fixture.keys.create(['data:ingest']);
     const { gzipSync } = await import('node:zlib');
-    const bomb = gzipSync(Buffer.alloc(gateway.config.gatewayMaxBodyBytes * 8, 0x20));
+    const bomb = gzipSync(Buffer.alloc(fixture.gateway.config.gatewayMaxBodyBytes * 8, 0x20));
     expect(bomb.length).toBeLessThan(100_000);
-    const answer = await postReadings(gateway.url, key, bomb, { 'content-encoding': 'gzip' });
+    const answer = await postReadings(fixture.gateway.url, key, bomb, {
+      'content-encoding': 'gzip',
+    });
     expect(answer.status).toBe(413);
     expect(answer.body.error.code).toBe('SMP_BODY_TOO_LARGE');
   });

@@ -1,12 +1,5 @@
 import net from 'node:net';
-import {
-  TestKeys,
-  postReadings,
-  reading,
-  startTestGateway,
-  type TestGateway,
-} from '../../support/gateway';
-import { freePorts } from '../../support/servers';
+import { postReadings, reading, useGateway } from '../../support/gateway';
 
 /** Writes raw bytes to the gateway and returns all it answers until it closes the connection. */
 function exchange(
@@ -35,26 +28,11 @@ function bodyOf(text: string): { error: { code: string }; correlationId: string 
 }
 
 describe('the HTTP edge', () => {
-  let gateway: TestGateway;
-  let keys: TestKeys;
-  let port: number;
-
-  beforeAll(async () => {
-    gateway = await startTestGateway({
-      gatewayHeadersTimeoutMs: 1_000,
-      gatewayRequestTimeoutMs: 2_000,
-    });
-    port = Number(new URL(gateway.url).port);
-    keys = new TestKeys();
-  });
-
-  afterAll(async () => {
-    await gateway.close();
-    await keys.close();
-  });
+  const fixture = useGateway({ gatewayHeadersTimeoutMs: 1_000, gatewayRequestTimeoutMs: 2_000 });
+  const port = () => Number(new URL(fixture.gateway.url).port);
 
   it('cuts off a client that trickles its headers, answering 408 in the contract body', async () => {
-    const { text, ms } = await exchange(port, (s) =>
+    const { text, ms } = await exchange(port(), (s) =>
       s.write('POST /v1/readings HTTP/1.1\r\nHost: x\r\n'),
     );
     expect(text).toMatch(/^HTTP\/1\.1 408 /);
@@ -63,8 +41,8 @@ describe('the HTTP edge', () => {
   });
 
   it('cuts off a client that trickles its body', async () => {
-    const { key } = await keys.create(['data:ingest']);
-    const { text, ms } = await exchange(port, (s) =>
+    const { key } = await fixture.keys.create(['data:ingest']);
+    const { text, ms } = await exchange(port(), (s) =>
       s.write(
         'POST /v1/readings HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n' +
           `X-API-Key: ${key}\r\nContent-Length: 1000\r\n\r\n[{"assetId":`,
@@ -75,7 +53,7 @@ describe('the HTTP edge', () => {
   });
 
   it('answers malformed HTTP with 400 in the contract body', async () => {
-    const { text } = await exchange(port, (s) => s.write('NOT HTTP AT ALL\r\n\r\n'));
+    const { text } = await exchange(port(), (s) => s.write('NOT HTTP AT ALL\r\n\r\n'));
     expect(text).toMatch(/^HTTP\/1\.1 400 /);
     expect(bodyOf(text)).toEqual({
       error: {
@@ -88,7 +66,7 @@ describe('the HTTP edge', () => {
   });
 
   it('answers unknown routes with 404 in the contract body', async () => {
-    const response = await fetch(`${gateway.url}/v1/nothing`);
+    const response = await fetch(`${fixture.gateway.url}/v1/nothing`);
     expect(response.status).toBe(404);
     expect(((await response.json()) as { error: { code: string } }).error.code).toBe(
       'SMP_NOT_FOUND',
@@ -96,8 +74,8 @@ describe('the HTTP edge', () => {
   });
 
   it('reports liveness and readiness of Kafka, the registry and the database', async () => {
-    expect(await (await fetch(`${gateway.url}/healthz`)).json()).toEqual({ status: 'ok' });
-    const ready = await fetch(`${gateway.url}/readyz`);
+    expect(await (await fetch(`${fixture.gateway.url}/healthz`)).json()).toEqual({ status: 'ok' });
+    const ready = await fetch(`${fixture.gateway.url}/readyz`);
     expect(ready.status).toBe(200);
     expect(await ready.json()).toEqual({
       status: 'ready',
@@ -107,36 +85,25 @@ describe('the HTTP edge', () => {
 });
 
 describe('a schema registry that does not answer', () => {
-  let gateway: TestGateway;
-  let keys: TestKeys;
-
-  beforeAll(async () => {
-    const [port] = await freePorts(1);
-    gateway = await startTestGateway({
-      schemaRegistryUrl: `http://127.0.0.1:${port}/apis/ccompat/v7`,
-    });
-    keys = new TestKeys();
-  });
-
-  afterAll(async () => {
-    await gateway.close();
-    await keys.close();
-  });
+  // Nothing listens on port 1: every connection is refused.
+  const fixture = useGateway({ schemaRegistryUrl: 'http://127.0.0.1:1/apis/ccompat/v7' });
 
   it('answers 503 with Retry-After, reports not ready, and logs the outage once', async () => {
-    const { key } = await keys.create(['data:ingest']);
+    const { key } = await fixture.keys.create(['data:ingest']);
     for (let i = 0; i < 3; i++) {
-      const answer = await postReadings(gateway.url, key, [reading()]);
+      const answer = await postReadings(fixture.gateway.url, key, [reading()]);
       expect(answer.status).toBe(503);
       expect(answer.body.error.code).toBe('SMP_REGISTRY_UNAVAILABLE');
       expect(Number(answer.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     }
-    const ready = await fetch(`${gateway.url}/readyz`);
+    const ready = await fetch(`${fixture.gateway.url}/readyz`);
     expect(ready.status).toBe(503);
     expect(
       ((await ready.json()) as { checks: Record<string, string> }).checks['schema-registry'],
     ).not.toBe('ok');
-    expect(gateway.logs.filter((l) => l.includes('schema registry unavailable'))).toHaveLength(1);
-    expect(gateway.logs.filter((l) => /"level":"error"/.test(l))).toEqual([]);
+    expect(
+      fixture.gateway.logs.filter((l) => l.includes('schema registry unavailable')),
+    ).toHaveLength(1);
+    expect(fixture.gateway.logs.filter((l) => /"level":"error"/.test(l))).toEqual([]);
   });
 });

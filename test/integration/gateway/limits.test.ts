@@ -1,37 +1,23 @@
-import {
-  TestKeys,
-  postReadings,
-  reading,
-  startTestGateway,
-  type TestGateway,
-} from '../../support/gateway';
+import { postReadings, reading, useGateway } from '../../support/gateway';
 
 /** Each configured limit: the value at the limit passes, one beyond it is refused. */
 describe('configurable ingest limits', () => {
-  let gateway: TestGateway;
-  let keys: TestKeys;
-  let key: string;
   const DAY = 86_400_000;
+  const fixture = useGateway({
+    gatewayMaxBodyBytes: 2_048,
+    gatewayMaxBatchReadings: 3,
+    gatewayMaxMetrics: 2,
+    gatewayMaxAssetIdLength: 6,
+    gatewayAssetIdPattern: /^[a-z][a-z0-9-]*$/u,
+    gatewayMaxTags: 1,
+    gatewayMaxTagValueLength: 4,
+    gatewayMaxClockSkewMs: 10_000,
+    gatewayMaxReadingAgeDays: 2,
+  });
+  let key: string;
 
   beforeAll(async () => {
-    gateway = await startTestGateway({
-      gatewayMaxBodyBytes: 2_048,
-      gatewayMaxBatchReadings: 3,
-      gatewayMaxMetrics: 2,
-      gatewayMaxAssetIdLength: 6,
-      gatewayAssetIdPattern: /^[a-z][a-z0-9-]*$/u,
-      gatewayMaxTags: 1,
-      gatewayMaxTagValueLength: 4,
-      gatewayMaxClockSkewMs: 10_000,
-      gatewayMaxReadingAgeDays: 2,
-    });
-    keys = new TestKeys();
-    key = (await keys.create(['data:ingest'])).key;
-  });
-
-  afterAll(async () => {
-    await gateway.close();
-    await keys.close();
+    key = (await fixture.keys.create(['data:ingest'])).key;
   });
 
   const one = (overrides: Record<string, unknown>) => [
@@ -39,7 +25,7 @@ describe('configurable ingest limits', () => {
   ];
 
   async function expectAccepted(body: unknown) {
-    const answer = await postReadings(gateway.url, key, body);
+    const answer = await postReadings(fixture.gateway.url, key, body);
     expect({ status: answer.status, body: answer.body }).toEqual({
       status: 202,
       body: { accepted: Array.isArray(body) ? body.length : expect.any(Number) },
@@ -47,7 +33,7 @@ describe('configurable ingest limits', () => {
   }
 
   async function expectRefused(body: unknown, status: number, pattern: RegExp) {
-    const answer = await postReadings(gateway.url, key, body);
+    const answer = await postReadings(fixture.gateway.url, key, body);
     expect(answer.status).toBe(status);
     const details = JSON.stringify(answer.body.error.details);
     expect(`${answer.body.error.message} ${details}`).toMatch(pattern);

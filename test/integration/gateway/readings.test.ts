@@ -1,46 +1,17 @@
 import { gzipSync } from 'node:zlib';
-import type { Admin, Kafka } from 'kafkajs';
-import { topics } from '../../../lib/kafka/topics';
-import {
-  TestKeys,
-  postReadings,
-  reading,
-  recordsBetween,
-  startTestGateway,
-  testKafka,
-  topicEnds,
-  type TestGateway,
-} from '../../support/gateway';
+import { postReadings, reading, useGateway, useReadingsTopic } from '../../support/gateway';
 
 describe('POST /v1/readings against the real stack', () => {
-  let gateway: TestGateway;
-  let keys: TestKeys;
+  const fixture = useGateway();
+  const { producedBy } = useReadingsTopic(() => fixture.gateway.config);
+  let gateway: typeof fixture.gateway;
+  let keys: typeof fixture.keys;
   let key: string;
-  let kafka: Kafka;
-  let admin: Admin;
 
   beforeAll(async () => {
-    gateway = await startTestGateway();
-    keys = new TestKeys();
+    ({ gateway, keys } = fixture);
     key = (await keys.create(['data:ingest'])).key;
-    kafka = testKafka(gateway.config);
-    admin = kafka.admin();
-    await admin.connect();
   });
-
-  afterAll(async () => {
-    await admin.disconnect();
-    await gateway.close();
-    await keys.close();
-  });
-
-  /** Runs `act` and returns what it put on the readings topic. */
-  async function producedBy(act: () => Promise<unknown>) {
-    const before = await topicEnds(admin, topics.readings);
-    await act();
-    const after = await topicEnds(admin, topics.readings);
-    return recordsBetween(kafka, gateway.config, topics.readings, before, after);
-  }
 
   it('puts exactly the accepted readings on the topic, keyed by asset, with the correlation id', async () => {
     const ts = Date.now() - 5_000;

@@ -12,6 +12,7 @@ import { startGateway, type GatewayOptions, type RunningGateway } from '../serve
 import { authenticate, requireScope } from '../auth';
 import { ingestMetrics } from './ingest-metrics';
 import { limitsFrom, type IngestLimits } from './limits';
+import { bodyBudget } from './body-budget';
 import { bodyFormat } from './parse-body';
 import { RateLimiter, type RatePolicy } from './rate-limiter';
 import { ReadingsHandler } from './readings-handler';
@@ -89,6 +90,7 @@ export function createIngest(config: Config, options: IngestOptions): Ingest {
         sender.checkAccepting();
         next();
       },
+      bodyBudget(config.gatewayMaxReceivingBytes, limits.maxBodyBytes),
       readBody,
       (req, res) => handler.handle(req, res, bodyFormat(req.get('content-type'))),
     );

@@ -222,6 +222,12 @@ export const settings = {
     String(64 * MIB),
     'Encoded bytes (64 MiB) a gateway holds for Kafka at once; beyond it requests get 503 at once.',
   ),
+  gatewayMaxReceivingBytes: setting(
+    'SMP_GATEWAY_MAX_RECEIVING_BYTES',
+    int(64 * 1024, 16 * 1024 * MIB),
+    String(64 * MIB),
+    'Request body bytes (64 MiB) a gateway receives and parses at once; beyond it requests get 503.',
+  ),
   gatewayKeyRatePerSecond: setting(
     'SMP_GATEWAY_KEY_RATE_PER_S',
     rate,

@@ -55,3 +55,28 @@ describe('back-pressure', () => {
     expect(answer.body.error.code).toBe('SMP_BODY_TOO_LARGE');
   });
 });
+
+describe('the receiving budget', () => {
+  const fixture = useGateway({ gatewayMaxReceivingBytes: 64 * 1024 });
+
+  it('refuses bodies beyond what the gateway may receive at once, before reading them', async () => {
+    const { key } = await fixture.keys.create(['data:ingest']);
+    const ts = Date.now() - 1_000;
+    const big = () => Array.from({ length: 1_000 }, () => reading({ ts }));
+    const answers = await Promise.all(
+      Array.from({ length: 6 }, () => postReadings(fixture.gateway.url, key, big())),
+    );
+    const statuses = answers.map((a) => a.status);
+    expect(statuses).toContain(202);
+    expect(statuses).toContain(503);
+    expect(statuses.every((s) => s === 202 || s === 503)).toBe(true);
+    for (const a of answers.filter((x) => x.status === 503)) {
+      expect(a.body.error).toMatchObject({
+        code: 'SMP_OVERLOADED',
+        message: 'the gateway is receiving as much data as it may; retry shortly',
+      });
+    }
+    // Once the others are done, the budget is whole again.
+    expect((await postReadings(fixture.gateway.url, key, big())).status).toBe(202);
+  });
+});

@@ -1,5 +1,10 @@
+import { execFile } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { promisify } from 'node:util';
+import { fromRoot } from '../../../lib/package-root';
 import { postReadings, reading, useGateway } from '../../support/gateway';
+
+const run = promisify(execFile);
 
 const batch = (n: number) => {
   const ts = Date.now() - 1_000;
@@ -73,6 +78,33 @@ describe('rate limits', () => {
     const refused = await postReadings(perKey.gateway.url, key, batch(2));
     expect(refused.status).toBe(429);
     expect(refused.headers.get('retry-after')).toBe('1');
+  });
+
+  it('takes per-key limits from `smp keys create --rate --burst`', async () => {
+    const { stdout } = await run(
+      process.execPath,
+      [
+        fromRoot('bin', 'smp.js'),
+        'keys',
+        'create',
+        '--name',
+        'slow-device',
+        '--scopes',
+        'data:ingest',
+        '--rate',
+        '1',
+        '--burst',
+        '3',
+        '--json',
+      ],
+      { env: process.env },
+    );
+    const { key } = JSON.parse(stdout) as { key: string };
+    expect((await postReadings(perKey.gateway.url, key, batch(4))).status).toBe(413);
+    const accepted = await postReadings(perKey.gateway.url, key, batch(3));
+    expect(accepted.status).toBe(202);
+    expect(accepted.headers.get('ratelimit-limit')).toBe('3');
+    expect((await postReadings(perKey.gateway.url, key, batch(1))).status).toBe(429);
   });
 
   it('shares the global limit among all keys and names it when it is hit', async () => {

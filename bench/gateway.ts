@@ -10,13 +10,12 @@ import { validateReadings } from '../gateway/ingest/validate-readings';
 import { KafkaService, stackLayout } from '../infra/stack';
 import type { Config } from '../lib/config';
 import { createPool } from '../lib/db';
-import { createKafka } from '../lib/kafka/client';
-import { contractTopicSpecs, ensureTopics, topics } from '../lib/kafka/topics';
 import { createLogger } from '../lib/log';
 import { createRegistry } from '../lib/metrics';
 import { fromRoot } from '../lib/package-root';
 import { Fleet, batchesOf, type LoadReport, type SimulatedReading } from '../lib/simulator';
 import { catalogEntry } from '../schemas';
+import { BenchTopics } from './bench-topics';
 import { profileCpu } from './cpu-profile';
 import type { Benchmark, BenchResult } from './index';
 import { runJavaProducerPerf } from './java-producer-perf';
@@ -251,45 +250,6 @@ function averageValueSize(batches: readonly EncodedBatch[]): number {
 function kafkaLibs(config: Config): string {
   const dir = stackLayout(config).dir('kafka');
   return new KafkaService({ bootstrap: config.kafkaBrokers[0]!, dir }).installLibs();
-}
-
-/** Two topics shaped like the readings topic, made for one run and deleted after it. */
-class BenchTopics {
-  private constructor(
-    private readonly config: Config,
-    readonly gateway: string,
-    readonly java: string,
-  ) {}
-
-  static async create(config: Config): Promise<BenchTopics> {
-    const stamp = Date.now();
-    const bench = new BenchTopics(config, `smp-bench-gateway-${stamp}`, `smp-bench-java-${stamp}`);
-    const spec = contractTopicSpecs(config).find((s) => s.name === topics.readings)!;
-    await bench.withAdmin((admin) =>
-      ensureTopics(admin, [
-        { ...spec, name: bench.gateway },
-        { ...spec, name: bench.java },
-      ]),
-    );
-    return bench;
-  }
-
-  remove(): Promise<void> {
-    return this.withAdmin((admin) => admin.deleteTopics({ topics: [this.gateway, this.java] }));
-  }
-
-  private async withAdmin<T>(
-    fn: (admin: ReturnType<ReturnType<typeof createKafka>['admin']>) => Promise<T>,
-  ): Promise<T> {
-    const logger = createLogger({ level: 'warn', name: 'bench' });
-    const admin = createKafka(this.config, { stage: 'bench', logger }).admin();
-    await admin.connect();
-    try {
-      return await fn(admin);
-    } finally {
-      await admin.disconnect();
-    }
-  }
 }
 
 function parseOptions(args: readonly string[]): Options {

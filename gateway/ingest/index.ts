@@ -18,11 +18,11 @@ import { RateLimiter, type RatePolicy } from './rate-limiter';
 import { ReadingsHandler } from './readings-handler';
 import { ReadingsSender } from './readings-sender';
 
+// What other folders may use: the validation rules and event-time parsing
+// (a replay or import tool checks readings the same way) besides the route.
 export { validateReadings, type Reading, type Problem } from './validate-readings';
 export { parseEventTime } from './event-time';
 export { limitsFrom, type IngestLimits } from './limits';
-export { RateLimiter, keyPolicy, type RatePolicy } from './rate-limiter';
-export { TokenBucket } from './token-bucket';
 
 /** The readings route with the producer behind it. */
 export interface Ingest {

@@ -1,5 +1,6 @@
 import { parseEventTime, type EventTime } from './event-time';
 import type { IngestLimits } from './limits';
+import { describeValue, isPlainObject, pathOf } from './problem-text';
 
 /** A reading as it goes to Kafka: the Avro `Reading` record. */
 export interface Reading {
@@ -107,7 +108,7 @@ class BatchCheck {
   reading(index: number, item: unknown): void {
     this.currentInvalid = false;
     if (!isPlainObject(item)) {
-      this.report(index, '', 'shape', `must be an object, not ${describe(item)}`);
+      this.report(index, '', 'shape', `must be an object, not ${describeValue(item)}`);
       this.invalidReadings++;
       return;
     }
@@ -144,7 +145,7 @@ class BatchCheck {
   private assetId(index: number, value: unknown): string | undefined {
     if (typeof value !== 'string') {
       const message =
-        value === undefined ? 'is required' : `must be a string, not ${describe(value)}`;
+        value === undefined ? 'is required' : `must be a string, not ${describeValue(value)}`;
       this.report(index, 'assetId', 'asset_id', message);
       return undefined;
     }
@@ -222,7 +223,7 @@ class BatchCheck {
       const message =
         value === undefined
           ? 'is required: an object of metric name to number'
-          : `must be an object of metric name to number, not ${describe(value)}`;
+          : `must be an object of metric name to number, not ${describeValue(value)}`;
       this.report(index, 'metrics', 'metrics', message);
       return undefined;
     }
@@ -238,7 +239,7 @@ class BatchCheck {
           index,
           pathOf('metrics', name),
           'metric_value',
-          `must be a number, not ${describe(metric)}${hint}`,
+          `must be a number, not ${describeValue(metric)}${hint}`,
         );
       } else if (!Number.isFinite(metric)) {
         this.report(index, pathOf('metrics', name), 'metric_value', 'must be a finite number');
@@ -264,7 +265,7 @@ class BatchCheck {
         index,
         'tags',
         'tags',
-        `must be an object of tag name to string, not ${describe(value)}`,
+        `must be an object of tag name to string, not ${describeValue(value)}`,
       );
       return undefined;
     }
@@ -275,7 +276,12 @@ class BatchCheck {
       if (!NAME.test(name)) {
         this.report(index, pathOf('tags', name), 'tags', `name ${NAME_RULE}`);
       } else if (typeof tag !== 'string') {
-        this.report(index, pathOf('tags', name), 'tags', `must be a string, not ${describe(tag)}`);
+        this.report(
+          index,
+          pathOf('tags', name),
+          'tags',
+          `must be a string, not ${describeValue(tag)}`,
+        );
       } else if (tag.length > this.limits.maxTagValueLength) {
         this.report(
           index,
@@ -317,28 +323,4 @@ class BatchCheck {
     this.byRule.set(rule, (this.byRule.get(rule) ?? 0) + 1);
     if (this.problems.length < MAX_PROBLEMS) this.problems.push({ index, path, message });
   }
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string') return `the string ${JSON.stringify(truncate(value))}`;
-  if (typeof value === 'object') return 'an object';
-  return `${typeof value} ${String(value)}`;
-}
-
-function truncate(text: string): string {
-  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
-}
-
-const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
-
-function pathOf(parent: string, name: string): string {
-  const step = IDENTIFIER.test(name) ? name : `[${JSON.stringify(truncate(name))}]`;
-  if (!parent) return step;
-  return step.startsWith('[') ? `${parent}${step}` : `${parent}.${step}`;
 }

@@ -89,7 +89,7 @@ export const gatewayBenchmark: Benchmark = {
       if (largest) {
         const ratio = largest.report.achievedRate / java;
         lines.push(
-          `goal: gateway at batch ${largest.size} >= 0.5 x java producer: ratio ${ratio.toFixed(2)} ` +
+          `goal: gateway at batch ${largest.size} >= 0.5 x java producer: ratio ${ratio.toFixed(3)} ` +
             `(${ratio >= 0.5 ? 'met' : 'not met'})`,
         );
       }

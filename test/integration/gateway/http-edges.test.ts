@@ -107,3 +107,22 @@ describe('a schema registry that does not answer', () => {
     expect(fixture.gateway.logs.filter((l) => /"level":"error"/.test(l))).toEqual([]);
   });
 });
+
+describe('a gateway started while Kafka is away', () => {
+  const fixture = useGateway({ kafkaBrokers: ['127.0.0.1:1'] });
+
+  it('serves, answering 503 with Retry-After and reporting itself not ready', async () => {
+    const { key } = await fixture.keys.create(['data:ingest']);
+    const answer = await postReadings(fixture.gateway.url, key, [reading()]);
+    expect(answer.status).toBe(503);
+    expect(answer.body.error).toMatchObject({
+      code: 'SMP_KAFKA_UNAVAILABLE',
+      message: 'the gateway is not connected to Kafka',
+    });
+    expect(answer.headers.get('retry-after')).toBe('5');
+    const ready = await fetch(`${fixture.gateway.url}/readyz`);
+    expect(ready.status).toBe(503);
+    const { checks } = (await ready.json()) as { checks: Record<string, string> };
+    expect(checks['kafka-producer']).toBe('not connected to Kafka');
+  });
+});

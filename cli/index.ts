@@ -5,6 +5,7 @@ import { registerGatewayCommand } from './commands/gateway';
 import { registerKeyCommands } from './commands/keys';
 import { registerSchemaCommand } from './commands/schemas';
 import { registerSetupCommand } from './commands/setup';
+import { registerSimulateCommand } from './commands/simulate';
 import { registerStackCommands } from './commands/stack';
 import { registerTopicCommand } from './commands/topics';
 import { exitCodeOf, printError } from './output';
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerDbCommands(program);
   registerKeyCommands(program);
   registerGatewayCommand(program);
+  registerSimulateCommand(program);
   registerBenchCommand(program);
   return program;
 }

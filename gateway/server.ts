@@ -8,6 +8,7 @@ import type { Registry } from '../lib/metrics';
 import type { ReadinessCheck } from '../lib/readiness';
 import { createApp, type RouteMount } from './app';
 import { ApiKeyStore } from './auth/api-key-store';
+import { answerClientError } from './http/client-error';
 
 export interface RunningGateway {
   readonly port: number;
@@ -64,10 +65,13 @@ export async function startGateway(
     routes: options.routes ?? [],
   });
 
-  const server = http.createServer(app);
+  // Node checks the request and header timeouts on this interval; its
+  // default of 30 s would let a slow client overstay them by that much.
+  const server = http.createServer({ connectionsCheckingInterval: 1_000 }, app);
   server.requestTimeout = config.gatewayRequestTimeoutMs;
-  server.headersTimeout = Math.min(config.gatewayRequestTimeoutMs, 10_000);
+  server.headersTimeout = Math.min(config.gatewayRequestTimeoutMs, config.gatewayHeadersTimeoutMs);
   server.keepAliveTimeout = 5_000;
+  server.on('clientError', answerClientError);
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -3,7 +3,7 @@ import { loadConfig } from '../../lib/config';
 import { stopOnSignal } from '../../lib/lifecycle';
 import { createLogger } from '../../lib/log';
 import { createRegistry } from '../../lib/metrics';
-import { startGateway } from '../../gateway';
+import { startIngestGateway } from '../../gateway';
 
 export function registerGatewayCommand(program: Command): void {
   program
@@ -12,7 +12,7 @@ export function registerGatewayCommand(program: Command): void {
     .action(async () => {
       const config = loadConfig();
       const logger = createLogger({ level: config.logLevel, name: 'smp-gateway' });
-      const gateway = await startGateway(config, { logger, registry: createRegistry() });
+      const gateway = await startIngestGateway(config, { logger, registry: createRegistry() });
       await stopOnSignal(logger, () => gateway.close());
     });
 }

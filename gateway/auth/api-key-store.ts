@@ -1,5 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Pool } from 'pg';
+import { SmpError } from '../../lib/errors';
 import type { Scope } from './scopes';
 
 /** Per-key overrides of the gateway's default rate limit. */
@@ -51,10 +52,12 @@ interface KeyRow {
  * API keys in PostgreSQL. Lookups are cached per gateway instance for
  * `cacheTtlMs`, so a revocation reaches every instance within that time
  * without a database round trip per request. Unknown ids are cached too,
- * so a flood of made-up keys cannot turn into a flood of queries.
+ * so a flood of made-up keys cannot turn into a flood of queries. When the
+ * database is unreachable, keys seen before keep working as last read.
  */
 export class ApiKeyStore {
   private readonly cache = new Map<string, CachedKey>();
+  private databaseDownUntil = 0;
 
   constructor(
     private readonly pool: Pool,
@@ -108,11 +111,20 @@ export class ApiKeyStore {
 
   private async lookup(id: string): Promise<KeyRow | undefined> {
     const cached = this.cache.get(id);
-    if (cached && cached.expiresAt > Date.now()) return cached.row;
-    const { rows } = await this.pool.query<KeyRow>(
-      'SELECT id, name, secret_hash, scopes, rate_limit, revoked_at FROM api_keys WHERE id = $1',
-      [id],
-    );
+    const now = Date.now();
+    if (cached && cached.expiresAt > now) return cached.row;
+    if (now < this.databaseDownUntil) return lastKnown(id, cached);
+    let rows: KeyRow[];
+    try {
+      ({ rows } = await this.pool.query<KeyRow>(
+        'SELECT id, name, secret_hash, scopes, rate_limit, revoked_at FROM api_keys WHERE id = $1',
+        [id],
+      ));
+    } catch (cause) {
+      // Give the database a moment before the next request waits on it again.
+      this.databaseDownUntil = Date.now() + DATABASE_RETRY_MS;
+      return lastKnown(id, cached, cause);
+    }
     const row = rows[0];
     this.cache.set(id, { row, expiresAt: Date.now() + this.cacheTtlMs });
     if (this.cache.size > 100_000) this.evictExpired();
@@ -125,6 +137,22 @@ export class ApiKeyStore {
     // Still full of live entries: start over rather than grow without bound.
     if (this.cache.size > 100_000) this.cache.clear();
   }
+}
+
+const DATABASE_RETRY_MS = 5_000;
+
+/**
+ * While the database does not answer, a key seen before keeps the state it
+ * had when last read, so ingestion goes on through a database outage (no
+ * revocation can be written meanwhile either); a key never seen gets 503.
+ */
+function lastKnown(id: string, cached: CachedKey | undefined, cause?: unknown): KeyRow | undefined {
+  if (cached) return cached.row;
+  throw new SmpError('SMP_DATABASE_UNAVAILABLE', 'the key store does not answer; retry shortly', {
+    cause,
+    context: { keyId: id },
+    retryAfterSeconds: DATABASE_RETRY_MS / 1000,
+  });
 }
 
 function hash(secret: string): Buffer {

@@ -37,6 +37,8 @@ export function accessLog(logger: Logger, registry: Registry): RequestHandler {
         status: res.statusCode,
         ms: Math.round(seconds * 1000 * 10) / 10,
         keyId: req.principal?.id,
+        remoteAddress: req.socket.remoteAddress,
+        bytesIn: Number(req.get('content-length') ?? 0),
         count: req.audit?.count,
         outcome: req.audit?.outcome ?? (res.statusCode < 400 ? 'ok' : 'error'),
       };

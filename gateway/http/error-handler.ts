@@ -38,7 +38,11 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       return;
     }
     const smpError = toSmpError(error);
-    if (smpError.status >= 500) {
+    // Only the unexpected gets a line of its own, with its stack. A 503 is
+    // an expected state (Kafka or the registry away); its access log line
+    // carries the code, and the component that saw the outage logs it once,
+    // so an outage under load does not flood the log.
+    if (smpError.status === 500) {
       logger.error(
         { err: error, correlationId: req.correlationId, code: smpError.code },
         'request failed',

@@ -95,6 +95,16 @@ export class KafkaService implements StackService {
   }
 
   async install(): Promise<void> {
+    this.installLibs();
+    this.writeConfiguration();
+    if (!existsSync(path.join(this.data, 'meta.properties'))) this.format();
+  }
+
+  /**
+   * Fetches the Kafka jars unless the pom is unchanged since the last fetch,
+   * and returns their folder; the benchmarks run Kafka's own tools from it.
+   */
+  installLibs(): string {
     const stamp = path.join(this.libs, `.pom-${hashOf(POM)}`);
     if (!existsSync(stamp)) {
       rmSync(this.libs, { recursive: true, force: true });
@@ -111,8 +121,7 @@ export class KafkaService implements StackService {
       );
       writeFileSync(stamp, '');
     }
-    this.writeConfiguration();
-    if (!existsSync(path.join(this.data, 'meta.properties'))) this.format();
+    return this.libs;
   }
 
   async start(): Promise<void> {

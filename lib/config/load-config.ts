@@ -72,7 +72,7 @@ function nonEmpty(value: string | undefined): string | undefined {
 }
 
 function quote(name: string, raw: string): string {
-  if (/PASSWORD|SECRET|DATABASE_URL/.test(name)) return '<redacted>';
+  if (/PASSWORD|SECRET|API_KEY|DATABASE_URL/.test(name)) return '<redacted>';
   return JSON.stringify(raw.length > 80 ? `${raw.slice(0, 77)}...` : raw);
 }
 

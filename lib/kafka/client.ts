@@ -1,6 +1,7 @@
-import { Kafka, Partitioners, logLevel, type LogEntry, type ProducerConfig } from 'kafkajs';
+import { Kafka, logLevel, type LogEntry, type ProducerConfig } from 'kafkajs';
 import type { Config } from '../config';
 import type { Logger } from '../log';
+import { JavaCompatiblePartitioner } from './partitioner';
 
 export interface KafkaClientOptions {
   /** The stage name, appended to the configured client id. */
@@ -42,7 +43,7 @@ export function safeProducerConfig(extra: ProducerConfig = {}): ProducerConfig {
     idempotent: true,
     maxInFlightRequests: 1,
     allowAutoTopicCreation: false,
-    createPartitioner: Partitioners.DefaultPartitioner,
+    createPartitioner: JavaCompatiblePartitioner,
     retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 100, maxRetryTime: 2000 },
     ...extra,
   };

@@ -30,8 +30,7 @@ export async function startPrivateKafka(): Promise<PrivateKafka> {
     heapMb: 512,
     libsDir: path.join(stackLayout(shared).dir('kafka'), 'libs'),
   });
-  await service.install();
-  await service.start();
+  await startOrClean(service, dir);
   return {
     bootstrap,
     service,
@@ -53,14 +52,14 @@ export interface PrivatePostgres {
 export async function startPrivatePostgres(): Promise<PrivatePostgres> {
   const shared = loadConfig();
   const stackDir = mkdtempSync(path.join(os.tmpdir(), 'smp-pg-'));
-  // As root, PostgreSQL runs as the postgres user, which must enter the folder.
+  // mkdtemp makes the folder private to its owner; run as root, PostgreSQL
+  // runs as the 'postgres' user, which must be able to enter it.
   chmodSync(stackDir, 0o755);
   const [port] = await freePorts(1);
   const url = `postgres://smp:smp@127.0.0.1:${port}/smp`;
   const config: Config = { ...shared, databaseUrl: url, stackDir };
   const service = new PostgresService(config, stackLayout(config));
-  await service.install();
-  await service.start();
+  await startOrClean(service, stackDir);
   return {
     url,
     service,
@@ -70,6 +69,18 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
       rmSync(stackDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Starts a private server, leaving neither a process nor its folder behind if that fails. */
+async function startOrClean(service: KafkaService | PostgresService, dir: string): Promise<void> {
+  try {
+    await service.install();
+    await service.start();
+  } catch (error) {
+    await service.stop().catch(() => undefined);
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
 }
 
 /** Ports the kernel hands out as free right now (and a neighbour for Kafka's controller). */

@@ -1,0 +1,181 @@
+import { writeFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { loadConfig } from '../../lib/config';
+import { Fleet, batchesOf, runLoad, type LoadReport } from '../../lib/simulator';
+import { EXIT_FAILURE } from '../output';
+
+interface SimulateOptions {
+  assets: string;
+  rate: string;
+  duration?: string;
+  readings?: string;
+  batch: string;
+  seed: string;
+  interval?: string;
+  start?: string;
+  failing: string;
+  concurrency: string;
+  format: 'json' | 'ndjson';
+  tsFormat: 'iso' | 'epoch';
+  apiKey?: string;
+  url?: string;
+  maxErrorRate: string;
+  truth?: string;
+  json?: boolean;
+}
+
+export function registerSimulateCommand(program: Command): void {
+  program
+    .command('simulate')
+    .description('send generated fleet telemetry to the gateway at a target rate')
+    .option('--assets <n>', 'assets in the fleet', '100')
+    .option('--rate <readings/s>', 'target readings per second (0 = as fast as possible)', '1000')
+    .option('--duration <seconds>', 'run this long (at the target rate)')
+    .option('--readings <n>', 'send exactly this many readings, then stop')
+    .option('--batch <n>', 'readings per request', '100')
+    .option('--seed <seed>', 'seed of the fleet; the same seed and start give the same data', '1')
+    .option('--interval <seconds>', "event time between an asset's readings (default: real time)")
+    .option('--start <time>', 'event time of the first reading (default: so the run ends now)')
+    .option('--failing <share>', 'share of assets that degrade and fail', '0.1')
+    .option('--concurrency <n>', 'requests in flight at once', '4')
+    .option('--format <format>', 'json or ndjson bodies', 'json')
+    .option('--ts-format <format>', 'iso or epoch timestamps', 'iso')
+    .option('--api-key <key>', 'API key with data:ingest (default: SMP_API_KEY)')
+    .option('--url <url>', 'gateway base URL (default: http://localhost:GATEWAY_PORT)')
+    .option('--max-error-rate <share>', 'exit 1 when more readings than this share fail', '0.01')
+    .option('--truth <file>', 'write each asset and its degradation and failure times as JSON')
+    .option('--json', 'print the final report as one JSON line')
+    .action(async (options: SimulateOptions) => {
+      const config = loadConfig();
+      const plan = planRun(options, Date.now());
+      const apiKey = options.apiKey ?? config.apiKey;
+      if (!apiKey) throw new Error('an API key is needed: pass --api-key or set SMP_API_KEY');
+
+      const fleet = new Fleet({
+        assets: plan.assets,
+        seed: options.seed,
+        start: plan.start,
+        intervalMs: plan.intervalMs,
+        failingShare: number('failing', options.failing, 0, 1),
+        horizonMs: plan.horizonMs,
+        tsFormat: options.tsFormat,
+      });
+      if (options.truth) writeFileSync(options.truth, `${JSON.stringify(fleet.assets, null, 2)}\n`);
+
+      const abort = new AbortController();
+      const onSignal = () => abort.abort();
+      process.once('SIGINT', onSignal);
+      process.once('SIGTERM', onSignal);
+      const timeout = plan.durationMs ? setTimeout(onSignal, plan.durationMs) : undefined;
+      try {
+        const report = await runLoad({
+          url: options.url ?? `http://localhost:${config.gatewayPort}`,
+          apiKey,
+          batches: batchesOf(fleet.readings(), plan.batch, plan.readings),
+          ratePerSecond: plan.rate,
+          concurrency: number('concurrency', options.concurrency, 1, 1024),
+          format: options.format,
+          signal: abort.signal,
+          onProgress: (r) => process.stderr.write(`${progressLine(r)}\n`),
+        });
+        printReport(report, options.json ?? false);
+        const failed = report.readingsSent - report.readingsAccepted;
+        const limit = number('max-error-rate', options.maxErrorRate, 0, 1);
+        if (report.readingsSent === 0 || failed > limit * report.readingsSent) {
+          process.exitCode = EXIT_FAILURE;
+        }
+      } finally {
+        clearTimeout(timeout);
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+      }
+    });
+}
+
+export interface RunPlan {
+  readonly assets: number;
+  readonly rate: number;
+  readonly batch: number;
+  readonly readings: number;
+  readonly durationMs: number | undefined;
+  readonly intervalMs: number;
+  readonly start: number;
+  readonly horizonMs: number | undefined;
+}
+
+/**
+ * Turns the options into a timeline. By default event time runs at wall
+ * speed (each asset reports every assets/rate seconds) and a finite run is
+ * placed so that its last reading is about now; `--interval` compresses
+ * days into minutes, for failures that happen within a demo.
+ */
+export function planRun(options: SimulateOptions, now: number): RunPlan {
+  const assets = number('assets', options.assets, 1, 1_000_000);
+  const rate = number('rate', options.rate, 0, 1e9);
+  const batch = number('batch', options.batch, 1, 1_000_000);
+  const durationMs =
+    options.duration === undefined
+      ? undefined
+      : number('duration', options.duration, 0, 1e9) * 1000;
+  let readings =
+    options.readings === undefined ? Infinity : number('readings', options.readings, 0, 1e12);
+  if (durationMs !== undefined && rate > 0)
+    readings = Math.min(readings, Math.ceil((rate * durationMs) / 1000));
+
+  if (rate === 0 && !Number.isFinite(readings)) {
+    throw new Error(
+      '--rate 0 (as fast as possible) needs --readings, or event time would run ahead',
+    );
+  }
+  const realTimeMs = rate > 0 ? (assets / rate) * 1000 : 1000;
+  const intervalMs =
+    options.interval === undefined
+      ? realTimeMs
+      : number('interval', options.interval, 0.001, 1e9) * 1000;
+  const steps = Number.isFinite(readings) ? Math.ceil(readings / assets) : undefined;
+  const span = steps === undefined ? undefined : steps * intervalMs;
+  const start =
+    options.start !== undefined ? parseStart(options.start) : Math.round(now - (span ?? 0));
+  return { assets, rate, batch, readings, durationMs, intervalMs, start, horizonMs: span };
+}
+
+function parseStart(text: string): number {
+  const ms = /^\d+$/.test(text) ? Number(text) : Date.parse(text);
+  if (!Number.isFinite(ms)) throw new Error(`--start must be ISO-8601 or epoch ms, not ${text}`);
+  return ms;
+}
+
+function number(name: string, raw: string, min: number, max: number): number {
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < min || value > max) {
+    throw new Error(`--${name} must be a number from ${min} to ${max}, not ${raw}`);
+  }
+  return value;
+}
+
+function progressLine(r: LoadReport): string {
+  return (
+    `${(r.elapsedMs / 1000).toFixed(0)} s: ${r.readingsAccepted} accepted, ` +
+    `${Math.round(r.achievedRate)} readings/s, p99 ${r.latency.p99Ms.toFixed(1)} ms`
+  );
+}
+
+function printReport(report: LoadReport, json: boolean): void {
+  if (json) {
+    console.log(JSON.stringify(report));
+    return;
+  }
+  const failed = Object.entries(report.failedByStatus);
+  console.log(
+    [
+      `sent      ${report.readingsSent} readings in ${report.requests} requests ` +
+        `over ${(report.elapsedMs / 1000).toFixed(1)} s`,
+      `accepted  ${report.readingsAccepted} (${Math.round(report.achievedRate)} readings/s)`,
+      `latency   p50 ${report.latency.p50Ms.toFixed(1)} ms, p99 ${report.latency.p99Ms.toFixed(1)} ms, ` +
+        `max ${report.latency.maxMs.toFixed(1)} ms`,
+      `retries   ${report.retries}`,
+      `failed    ${failed.length === 0 ? 'none' : failed.map(([s, n]) => `${n} with ${s}`).join(', ')}`,
+      ...Object.entries(report.sampleErrors).map(([s, m]) => `  ${s}: ${m}`),
+    ].join('\n'),
+  );
+}

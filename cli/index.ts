@@ -4,6 +4,7 @@ import { registerDbCommands } from './commands/db';
 import { registerGatewayCommand } from './commands/gateway';
 import { registerKeyCommands } from './commands/keys';
 import { registerSchemaCommand } from './commands/schemas';
+import { registerSinkCommand } from './commands/sink';
 import { registerStackCommands } from './commands/stack';
 import { registerTopicCommand } from './commands/topics';
 import { exitCodeOf, printError } from './output';
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   registerDbCommands(program);
   registerKeyCommands(program);
   registerGatewayCommand(program);
+  registerSinkCommand(program);
   registerBenchCommand(program);
   return program;
 }

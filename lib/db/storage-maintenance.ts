@@ -88,7 +88,8 @@ export async function maintainStorage(
     const dropped: string[] = [];
     if (storage === 'plain') {
       const interval = policy.chunkHours * HOUR_MS;
-      const wanted = { from: now - interval, to: now + (policy.partitionsAhead + 1) * interval };
+      // The current partition, the one before (for late data) and the ones ahead.
+      const wanted = { from: now - interval, to: now + policy.partitionsAhead * interval };
       for (const table of timeTables) {
         created.push(...(await ensurePartitions(session, table.name, wanted, interval)));
         const horizon = retentionHorizon(policy, table.retention, now);

@@ -201,8 +201,9 @@ function serverUserIds(): { uid: number; gid: number } {
 
 /** Every folder above the data folder must be enterable by the server user. */
 function assertTraversable(dir: string): void {
-  let current = path.dirname(dir);
-  while (current !== path.dirname(current)) {
+  const ancestors: string[] = [];
+  for (let d = path.dirname(dir); d !== path.dirname(d); d = path.dirname(d)) ancestors.unshift(d);
+  for (const current of ancestors) {
     const check = spawnSync('runuser', ['-u', SERVER_USER, '--', 'test', '-x', current]);
     if (check.status !== 0) {
       throw new SmpError(
@@ -211,7 +212,6 @@ function assertTraversable(dir: string): void {
           `${dir}; set SMP_STACK_DIR to a folder it can reach, such as /var/tmp/smp-stack`,
       );
     }
-    current = path.dirname(current);
   }
   accessSync(dir, constants.F_OK);
 }

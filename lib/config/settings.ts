@@ -126,6 +126,12 @@ export const settings = {
     '30000',
     'Milliseconds to wait for a broker to answer a request.',
   ),
+  kafkaSessionTimeoutMs: setting(
+    'SMP_KAFKA_SESSION_TIMEOUT_MS',
+    int(6000, 300 * MS_PER_SECOND),
+    '30000',
+    'Milliseconds without a heartbeat after which a consumer counts as dead and its partitions move.',
+  ),
   schemaAutoRegister: setting(
     'SMP_SCHEMA_AUTO_REGISTER',
     bool,

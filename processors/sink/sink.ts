@@ -113,6 +113,7 @@ export async function startSink(config: Config, options: SinkOptions): Promise<R
         maxWaitMs: config.sinkBatchMaxWaitMs,
         concurrency: config.sinkConcurrency,
       },
+      timing: { sessionTimeoutMs: config.kafkaSessionTimeoutMs },
       metrics,
       logger,
     });

@@ -12,11 +12,17 @@ export interface BatchLimits {
   readonly concurrency: number;
 }
 
+export interface GroupTiming {
+  /** Silence after which the broker gives a dead consumer's partitions to others. */
+  readonly sessionTimeoutMs: number;
+}
+
 export interface TopicConsumerOptions {
   readonly topic: string;
   readonly groupId: string;
   readonly writer: BatchWriter<unknown>;
   readonly limits: BatchLimits;
+  readonly timing: GroupTiming;
   readonly metrics: SinkMetrics;
   readonly logger: Logger;
 }
@@ -38,15 +44,15 @@ export class TopicConsumer {
     kafka: Kafka,
     private readonly options: TopicConsumerOptions,
   ) {
-    const { limits } = options;
+    const { limits, timing } = options;
     this.consumer = kafka.consumer({
       groupId: options.groupId,
       allowAutoTopicCreation: false,
       maxBytesPerPartition: limits.maxBytes,
       minBytes: limits.maxBytes,
       maxWaitTimeInMs: limits.maxWaitMs,
-      sessionTimeout: 30_000,
-      heartbeatInterval: 3_000,
+      sessionTimeout: timing.sessionTimeoutMs,
+      heartbeatInterval: Math.min(3_000, Math.floor(timing.sessionTimeoutMs / 5)),
     });
     this.consumer.on(this.consumer.events.GROUP_JOIN, (event) => {
       this.joined = true;

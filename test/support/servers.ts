@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -53,6 +53,8 @@ export interface PrivatePostgres {
 export async function startPrivatePostgres(): Promise<PrivatePostgres> {
   const shared = loadConfig();
   const stackDir = mkdtempSync(path.join(os.tmpdir(), 'smp-pg-'));
+  // As root, PostgreSQL runs as the postgres user, which must enter the folder.
+  chmodSync(stackDir, 0o755);
   const [port] = await freePorts(1);
   const url = `postgres://smp:smp@127.0.0.1:${port}/smp`;
   const config: Config = { ...shared, databaseUrl: url, stackDir };

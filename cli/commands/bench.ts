@@ -8,6 +8,8 @@ import { fromRoot } from '../../lib/package-root';
 export function registerBenchCommand(program: Command): void {
   program
     .command('bench [name] [args...]')
+    // Options after the name belong to the benchmark (`bench sink --readings 1000`).
+    .allowUnknownOption()
     .description(
       `run benchmarks against the local stack (${Object.keys(benchmarks).join(', ') || 'none yet'}); all when no name is given`,
     )

@@ -28,7 +28,7 @@ export async function createTestSchema(prefix = 'smp_t'): Promise<TestSchema> {
   await admin.end();
 
   const url = new URL(base);
-  url.searchParams.set('options', `-c search_path=${name}`);
+  url.search = `options=${encodeURIComponent(`-c search_path=${name}`)}`;
   const pools: pg.Pool[] = [];
   return {
     name,

@@ -55,25 +55,14 @@ export const sinkBenchmark: Benchmark = {
       await preload(config, topic, readings);
 
       const timings: Timings = { psql: [], direct: [], merge: [], transactions: [] };
+      const drain = async (mode: CopyMode) =>
+        drainWithSink(config, await freshSchema(), topic, readingCount, mode);
       for (let round = 0; round < rounds; round++) {
         timings.psql.push(await psqlCopy(config, await freshSchema(), readings));
-        const direct = await drainWithSink(
-          config,
-          await freshSchema(),
-          topic,
-          readingCount,
-          'direct-first',
-        );
+        const direct = await drain('direct-first');
         timings.direct.push(direct.seconds);
         timings.transactions.push(direct);
-        const merge = await drainWithSink(
-          config,
-          await freshSchema(),
-          topic,
-          readingCount,
-          'merge',
-        );
-        timings.merge.push(merge.seconds);
+        timings.merge.push((await drain('merge')).seconds);
         for (const name of schemas.splice(0)) await dropSchema(config, name);
       }
       return result(readingCount, metricCount, rows, timings);

@@ -67,11 +67,11 @@ export function renderReportPage(report: AssetReport): string {
 ${summaryCards(report)}
 <section><h2>Metrics</h2>
 ${legend(shades.length > 0)}
-${metricCharts.length ? `<div class="grid">${metricCharts.join('\n')}</div>` : '<p class="none">No readings in this range.</p>'}
-${report.readings.metrics.length > MAX_METRIC_CHARTS ? `<p class="note">Charts show the first ${MAX_METRIC_CHARTS} of ${report.readings.metrics.length} metrics; the table below lists them all.</p>` : ''}
+${grid(metricCharts, 'No readings in this range.')}
+${omittedCharts(report.readings.metrics.length)}
 </section>
 <section><h2>Predictions</h2>
-${predictionCharts.length ? `<div class="grid">${predictionCharts.join('\n')}</div>` : '<p class="none">No predictions in this range.</p>'}
+${grid(predictionCharts, 'No predictions in this range.')}
 </section>
 <section><h2>Alerts</h2>
 ${alertTable(report.alerts.items, to)}
@@ -80,11 +80,24 @@ ${alertTable(report.alerts.items, to)}
 ${statsTable(report.readings.metrics)}
 </section>
 <footer>Values from ${report.source === 'readings' ? 'raw readings' : 'hourly statistics'},
- in buckets of ${h(formatDuration(report.bucketSeconds * 1000))}; the band spans each bucket's minimum to maximum,
- the line is its mean. All times UTC.</footer>
+ in buckets of ${h(formatDuration(report.bucketSeconds * 1000))}; the band spans each bucket's
+ minimum to maximum, the line is its mean. All times UTC.</footer>
 </body>
 </html>
 `;
+}
+
+function grid(figures: readonly string[], none: string): string {
+  if (figures.length === 0) return `<p class="none">${h(none)}</p>`;
+  return `<div class="grid">${figures.join('\n')}</div>`;
+}
+
+function omittedCharts(metrics: number): string {
+  if (metrics <= MAX_METRIC_CHARTS) return '';
+  return (
+    `<p class="note">Charts show the first ${MAX_METRIC_CHARTS} of ${metrics} metrics; ` +
+    'the table below lists them all.</p>'
+  );
 }
 
 function summaryCards(report: AssetReport): string {

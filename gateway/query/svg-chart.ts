@@ -31,6 +31,7 @@ export interface TimeChart {
   readonly gapMs: number;
 }
 
+const SVG_NS = 'http://www.w3.org/2000/svg';
 const WIDTH = 560;
 const HEIGHT = 170;
 const PAD = { left: 56, right: 12, top: 10, bottom: 24 };
@@ -51,7 +52,8 @@ export function timeChart(chart: TimeChart): string {
   const shades = (chart.shades ?? []).map((s) => {
     const left = clampX(s.from);
     const width = Math.max(1.5, clampX(s.to) - left);
-    return `<rect class="shade ${severityClass(s.severity)}" x="${n(left)}" y="${PAD.top}" width="${n(width)}" height="${PLOT_H}"/>`;
+    const klass = `shade ${severityClass(s.severity)}`;
+    return `<rect class="${klass}" x="${n(left)}" y="${PAD.top}" width="${n(width)}" height="${PLOT_H}"/>`;
   });
   const band = chart.band?.length
     ? runs(chart.band, chart.gapMs).map((run) => {
@@ -60,17 +62,15 @@ export function timeChart(chart: TimeChart): string {
         return `<polygon class="band" points="${[...top, ...bottom].join(' ')}"/>`;
       })
     : [];
-  const lines = runs(chart.line, chart.gapMs).map((run) =>
-    run.length === 1
-      ? `<circle class="dot" cx="${n(x(run[0]!.t))}" cy="${n(y(run[0]!.v))}" r="2.5"/>`
-      : `<polyline class="line" points="${run.map((p) => `${n(x(p.t))},${n(y(p.v))}`).join(' ')}"/>`,
-  );
-  const dots = chart.dots
-    ? chart.line.map((p) => `<circle class="dot" cx="${n(x(p.t))}" cy="${n(y(p.v))}" r="2.5"/>`)
-    : [];
+  const dot = (p: LinePoint) => `<circle class="dot" cx="${n(x(p.t))}" cy="${n(y(p.v))}" r="2.5"/>`;
+  const lines = runs(chart.line, chart.gapMs).map((run) => {
+    if (run.length === 1) return dot(run[0]!);
+    return `<polyline class="line" points="${run.map((p) => `${n(x(p.t))},${n(y(p.v))}`).join(' ')}"/>`;
+  });
+  const dots = chart.dots ? chart.line.map(dot) : [];
 
   return [
-    `<svg class="chart" viewBox="0 0 ${WIDTH} ${HEIGHT}" width="100%" role="img" xmlns="http://www.w3.org/2000/svg">`,
+    `<svg class="chart" viewBox="0 0 ${WIDTH} ${HEIGHT}" width="100%" role="img" xmlns="${SVG_NS}">`,
     `<title>${escapeHtml(chart.label)}</title>`,
     `<rect class="plot" x="${PAD.left}" y="${PAD.top}" width="${PLOT_W}" height="${PLOT_H}"/>`,
     ...shades,

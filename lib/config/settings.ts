@@ -34,15 +34,14 @@ const hostPort = z
   .regex(/^[^\s:,]+:\d{1,5}$/, 'expected host:port')
   .refine((s) => Number(s.split(':')[1]) <= 65535, 'port must be at most 65535');
 
-const brokerList = z
-  .string()
-  .transform((s) =>
-    s
-      .split(',')
-      .map((b) => b.trim())
-      .filter(Boolean),
-  )
-  .pipe(z.array(hostPort).min(1, 'at least one broker is required'));
+const commaSeparated = z.string().transform((s) =>
+  s
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean),
+);
+
+const brokerList = commaSeparated.pipe(z.array(hostPort).min(1, 'at least one broker is required'));
 
 const httpUrl = z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' });
 
@@ -65,14 +64,7 @@ const retentionDays = int(0, 100 * 365);
 
 const sinkTopicRoles = ['readings', 'features', 'predictions', 'alerts'] as const;
 
-const sinkTopicList = z
-  .string()
-  .transform((s) =>
-    s
-      .split(',')
-      .map((t) => t.trim())
-      .filter(Boolean),
-  )
+const sinkTopicList = commaSeparated
   .pipe(
     z
       .array(z.enum(sinkTopicRoles, { error: `expected ${sinkTopicRoles.join(', ')}` }))

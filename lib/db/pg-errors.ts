@@ -23,8 +23,18 @@ const networkCodes = new Set([
   'EAI_AGAIN',
 ]);
 
-const unavailableMessages =
-  /Connection terminated|connection error|timeout exceeded when trying to connect|Client was closed|not queryable|terminating connection/i;
+// node-postgres reports a lost or refused connection in these words, without a code.
+const unavailableMessages = new RegExp(
+  [
+    'Connection terminated',
+    'connection error',
+    'timeout exceeded when trying to connect',
+    'Client was closed',
+    'not queryable',
+    'terminating connection',
+  ].join('|'),
+  'i',
+);
 
 export function classifyDatabaseError(error: unknown): DatabaseFailure {
   const code = (error as { code?: unknown })?.code;

@@ -27,6 +27,9 @@ export interface TopicConsumerOptions {
   readonly logger: Logger;
 }
 
+// kafkajs's default for a whole fetch response.
+const FETCH_MAX_BYTES = 10 * 1024 * 1024;
+
 /**
  * One consumer group per stored topic. The broker gathers a batch (up to
  * the byte limit, or until the wait runs out); the batch is cut into
@@ -49,6 +52,7 @@ export class TopicConsumer {
       groupId: options.groupId,
       allowAutoTopicCreation: false,
       maxBytesPerPartition: limits.maxBytes,
+      maxBytes: Math.max(FETCH_MAX_BYTES, limits.maxBytes),
       minBytes: limits.maxBytes,
       maxWaitTimeInMs: limits.maxWaitMs,
       sessionTimeout: timing.sessionTimeoutMs,

@@ -1,11 +1,11 @@
 import {
+  findAlerts,
   lower,
   upper,
   type Queryable,
   type StoredAlert,
   type StoredPrediction,
 } from './history-store';
-import { findAlerts } from './history-store';
 
 /** One model output over time, averaged per bucket when predictions are dense. */
 export interface PredictionSeries {

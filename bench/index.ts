@@ -1,5 +1,6 @@
 import type { Config } from '../lib/config';
 import { gatewayBenchmark } from './gateway';
+import { sinkBenchmark } from './sink';
 
 /**
  * A benchmark measures this project against a baseline run in the same
@@ -24,4 +25,5 @@ export interface BenchResult {
 /** Every benchmark by the name `npm run bench -- <name>` takes. */
 export const benchmarks: Readonly<Record<string, Benchmark>> = {
   gateway: gatewayBenchmark,
+  sink: sinkBenchmark,
 };

@@ -6,6 +6,7 @@ import { registerKeyCommands } from './commands/keys';
 import { registerSchemaCommand } from './commands/schemas';
 import { registerSetupCommand } from './commands/setup';
 import { registerSimulateCommand } from './commands/simulate';
+import { registerSinkCommand } from './commands/sink';
 import { registerStackCommands } from './commands/stack';
 import { registerTopicCommand } from './commands/topics';
 import { exitCodeOf, printError } from './output';
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerKeyCommands(program);
   registerGatewayCommand(program);
   registerSimulateCommand(program);
+  registerSinkCommand(program);
   registerBenchCommand(program);
   return program;
 }

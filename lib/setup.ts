@@ -1,5 +1,5 @@
 import type { Config } from './config';
-import { createPool, migrate, withSession } from './db';
+import { createPool, prepareDatabase, withSession } from './db';
 import { createKafka } from './kafka/client';
 import { contractTopicSpecs, ensureTopics } from './kafka/topics';
 import { createLogger } from './log';
@@ -37,8 +37,16 @@ export async function setUp(config: Config, print: (line: string) => void): Prom
 
   const pool = createPool(config, { applicationName: 'smp-setup', max: 1 });
   try {
-    const result = await withSession(pool, (session) => migrate(session));
-    print(`database: ${result.storage} storage, ${result.applied.length} migration(s) applied`);
+    const { migration, report } = await withSession(pool, (s) => prepareDatabase(s, config));
+    print(
+      `database: ${migration.storage} storage, ${migration.applied.length} migration(s) applied`,
+    );
+    for (const line of report.lines) {
+      print(
+        `database: ${line.table}: retention ${line.retention}, compression ${line.compression}`,
+      );
+    }
+    for (const warning of report.warnings) print(`database: warning: ${warning}`);
   } finally {
     await pool.end();
   }

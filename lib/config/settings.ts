@@ -35,15 +35,14 @@ const hostPort = z
   .regex(/^[^\s:,]+:\d{1,5}$/, 'expected host:port')
   .refine((s) => Number(s.split(':')[1]) <= 65535, 'port must be at most 65535');
 
-const brokerList = z
-  .string()
-  .transform((s) =>
-    s
-      .split(',')
-      .map((b) => b.trim())
-      .filter(Boolean),
-  )
-  .pipe(z.array(hostPort).min(1, 'at least one broker is required'));
+const commaSeparated = z.string().transform((s) =>
+  s
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean),
+);
+
+const brokerList = commaSeparated.pipe(z.array(hostPort).min(1, 'at least one broker is required'));
 
 const httpUrl = z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' });
 
@@ -72,6 +71,21 @@ const unicodeRegExp = z.string().transform((source, ctx) => {
 });
 
 const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
+
+const HOURS_PER_DAY = 24;
+
+// Days of data a table keeps; 0 keeps everything.
+const retentionDays = int(0, 100 * 365);
+
+const sinkTopicRoles = ['readings', 'features', 'predictions', 'alerts'] as const;
+
+const sinkTopicList = commaSeparated
+  .pipe(
+    z
+      .array(z.enum(sinkTopicRoles, { error: `expected ${sinkTopicRoles.join(', ')}` }))
+      .min(1, 'at least one topic is required'),
+  )
+  .transform((list) => [...new Set(list)]);
 
 export const LOCAL_DATABASE_URL = 'postgres://smp:smp@127.0.0.1:55432/smp';
 
@@ -118,6 +132,12 @@ export const settings = {
     int(100, 300 * MS_PER_SECOND),
     '30000',
     'Milliseconds to wait for a broker to answer a request.',
+  ),
+  kafkaSessionTimeoutMs: setting(
+    'SMP_KAFKA_SESSION_TIMEOUT_MS',
+    int(6000, 300 * MS_PER_SECOND),
+    '30000',
+    'Milliseconds without a heartbeat after which a consumer counts as dead and its partitions move.',
   ),
   schemaAutoRegister: setting(
     'SMP_SCHEMA_AUTO_REGISTER',
@@ -263,6 +283,114 @@ export const settings = {
     int(1, 200),
     '10',
     'Maximum PostgreSQL connections per process.',
+  ),
+  opsPort: setting(
+    'SMP_OPS_PORT',
+    int(0, 65535),
+    '0',
+    'Port on which a stage running alone serves /healthz, /readyz and /metrics; 0 = off.',
+  ),
+  storage: setting(
+    'SMP_STORAGE',
+    z.enum(['auto', 'timescale', 'plain']),
+    'auto',
+    'Storage path of a new database: timescale (hypertables), plain (partitioned tables) or auto (timescale when the extension can be created).',
+  ),
+  storageChunkHours: setting(
+    'SMP_STORAGE_CHUNK_HOURS',
+    int(1, 365 * HOURS_PER_DAY),
+    '24',
+    'Hours of data per hypertable chunk or per partition of the time-series tables.',
+  ),
+  storagePartitionsAhead: setting(
+    'SMP_STORAGE_PARTITIONS_AHEAD',
+    int(1, 1000),
+    '3',
+    'Plain PostgreSQL only: partitions created ahead of the current time.',
+  ),
+  retentionReadingsDays: setting(
+    'SMP_RETENTION_READINGS_DAYS',
+    retentionDays,
+    '30',
+    'Days of readings kept; older ones are dropped by whole chunks or partitions (0 = keep all).',
+  ),
+  retentionReadingsHourlyDays: setting(
+    'SMP_RETENTION_READINGS_HOURLY_DAYS',
+    retentionDays,
+    '730',
+    'TimescaleDB only: days of hourly per-metric statistics kept (0 = keep all).',
+  ),
+  retentionFeaturesDays: setting(
+    'SMP_RETENTION_FEATURES_DAYS',
+    retentionDays,
+    '90',
+    'Days of feature vectors kept (0 = keep all).',
+  ),
+  retentionPredictionsDays: setting(
+    'SMP_RETENTION_PREDICTIONS_DAYS',
+    retentionDays,
+    '365',
+    'Days of predictions kept (0 = keep all).',
+  ),
+  retentionAlertsDays: setting(
+    'SMP_RETENTION_ALERTS_DAYS',
+    retentionDays,
+    '730',
+    'Days resolved alerts and their events are kept (0 = keep all); open alerts are never dropped.',
+  ),
+  compressionAfterDays: setting(
+    'SMP_COMPRESSION_AFTER_DAYS',
+    retentionDays,
+    '7',
+    'TimescaleDB only: compress chunks once their data is this many days old (0 = off).',
+  ),
+  sinkGroupId: setting(
+    'SMP_SINK_GROUP_ID',
+    z.string().min(1).max(200),
+    'smp-sink',
+    'Consumer group prefix of `smp sink`; each topic has its own group, `<prefix>.<topic role>`.',
+  ),
+  sinkTopics: setting(
+    'SMP_SINK_TOPICS',
+    sinkTopicList,
+    sinkTopicRoles.join(','),
+    'Topics `smp sink` stores, by role, comma-separated.',
+  ),
+  sinkBatchMaxRecords: setting(
+    'SMP_SINK_BATCH_MAX_RECORDS',
+    int(1, 1_000_000),
+    '5000',
+    'Most records the sink writes in one database transaction.',
+  ),
+  sinkBatchMaxBytes: setting(
+    'SMP_SINK_BATCH_MAX_BYTES',
+    int(1024, 256 * MIB),
+    String(4 * MIB),
+    'Most record bytes the sink writes in one transaction, and fetches per partition at once.',
+  ),
+  sinkBatchMaxWaitMs: setting(
+    'SMP_SINK_BATCH_MAX_WAIT_MS',
+    int(0, 60 * MS_PER_SECOND),
+    '250',
+    'Milliseconds the broker may hold a fetch to fill a batch when little data arrives.',
+  ),
+  sinkConcurrency: setting(
+    'SMP_SINK_CONCURRENCY',
+    int(1, 64),
+    '2',
+    'Partitions of one topic the sink writes at the same time, each on its own connection.',
+  ),
+  sinkRetryMaxMs: setting(
+    'SMP_SINK_RETRY_MAX_MS',
+    int(100, 10 * 60 * MS_PER_SECOND),
+    '5000',
+    'Longest pause between two attempts to write while the database is unavailable.',
+  ),
+  sinkMaxFutureHours: setting(
+    'SMP_SINK_MAX_FUTURE_HOURS',
+    int(0, 10 * 365 * HOURS_PER_DAY),
+    '24',
+    'Records stamped more than this many hours ahead of the clock go to the dead-letter topic (0 = no limit).',
   ),
   stackDir: setting(
     'SMP_STACK_DIR',

@@ -5,8 +5,18 @@ import { fromRoot } from '../../../lib/package-root';
 
 const readme = readFileSync(fromRoot('README.md'), 'utf8');
 
-function tableRowFor(name: string): string | undefined {
-  return readme.split('\n').find((line) => line.startsWith(`| \`${name}\` |`));
+/** The cells of the table row whose first cell is the name, however the columns are padded. */
+function tableRowFor(name: string): string[] | undefined {
+  return readme
+    .split('\n')
+    .filter((line) => line.startsWith('|'))
+    .map((line) =>
+      line
+        .split('|')
+        .slice(1, -1)
+        .map((cell) => cell.trim()),
+    )
+    .find((cells) => cells[0] === `\`${name}\``);
 }
 
 describe('the README', () => {
@@ -15,7 +25,7 @@ describe('the README', () => {
     (_name, spec) => {
       const row = tableRowFor(spec.env);
       expect(row).toBeDefined();
-      if (spec.default !== undefined) expect(row).toContain(`\`${spec.default}\``);
+      if (spec.default !== undefined) expect(row?.[1]).toBe(`\`${spec.default}\``);
     },
   );
 
@@ -24,8 +34,8 @@ describe('the README', () => {
     (code, spec) => {
       const row = tableRowFor(code);
       expect(row).toBeDefined();
-      expect(row).toContain(`| ${spec.action} |`);
-      if (spec.status < 500 || spec.status === 503) expect(row).toContain(`| ${spec.status} |`);
+      expect(row).toContain(spec.action);
+      if (spec.status < 500 || spec.status === 503) expect(row).toContain(String(spec.status));
     },
   );
 });

@@ -8,6 +8,7 @@ export {
   type SqlSession,
 } from './migrate';
 export { withSession } from './pg-session';
+export { withClient } from './checkout';
 export { type Storage, type StoragePreference } from './storage-choice';
 export {
   storagePolicyFrom,

@@ -1,5 +1,5 @@
 import type { KafkaMessage } from 'kafkajs';
-import { classifyDatabaseError, sqlState, type Pool } from '../../lib/db';
+import { classifyDatabaseError, sqlState, withClient, type Pool } from '../../lib/db';
 import { retentionHorizon, type StoragePolicy } from '../../lib/db/storage-policy';
 import { isSmpError, messageOf, type ErrorCode } from '../../lib/errors';
 import type { DeadLetter, DeadLetterWriter } from '../../lib/kafka/dead-letter';
@@ -132,26 +132,22 @@ export class BatchWriter<T> {
     }
   }
 
-  private async transaction(records: readonly Decoded<T>[]): Promise<CopyOutcome[]> {
-    const client = await this.options.pool.connect();
-    let broken: Error | undefined;
-    try {
+  private transaction(records: readonly Decoded<T>[]): Promise<CopyOutcome[]> {
+    return withClient(this.options.pool, async (client) => {
       await client.query('BEGIN');
-      const outcomes = await this.options.table.write(
-        client,
-        records.map((r) => r.record),
-        this.options.copyMode,
-      );
-      await client.query('COMMIT');
-      return outcomes;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      // A connection that failed mid-COPY is not worth reusing.
-      broken = error as Error;
-      throw error;
-    } finally {
-      client.release(broken);
-    }
+      try {
+        const outcomes = await this.options.table.write(
+          client,
+          records.map((r) => r.record),
+          this.options.copyMode,
+        );
+        await client.query('COMMIT');
+        return outcomes;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      }
+    });
   }
 
   private count(

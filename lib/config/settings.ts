@@ -55,6 +55,10 @@ const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'expected true or false' })
   .transform((s) => s === 'true' || s === '1' || s === 'yes');
 
+// Kafka topic and group names: what a topic name may hold, so that the
+// changelog topic derived from a group id is always valid.
+const kafkaName = z.string().regex(/^[A-Za-z0-9._-]{1,200}$/, 'use letters, digits, . _ and -');
+
 const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 
 export const LOCAL_DATABASE_URL = 'postgres://smp:smp@127.0.0.1:55432/smp';
@@ -144,6 +148,42 @@ export const settings = {
     int(1, 200),
     '10',
     'Maximum PostgreSQL connections per process.',
+  ),
+  pipelinesDir: setting(
+    'SMP_PIPELINES_DIR',
+    z.string().min(1),
+    undefined,
+    'Folder (or single file) of pipeline definitions (default: pipelines in the project folder).',
+  ),
+  featuresGroupId: setting(
+    'SMP_FEATURES_GROUP_ID',
+    kafkaName,
+    'smp-features',
+    'Consumer group of `smp features`; its state changelog topic is `<group>.changelog`.',
+  ),
+  featuresOpsPort: setting(
+    'SMP_FEATURES_OPS_PORT',
+    int(0, 65535),
+    '9101',
+    'Port of /healthz, /readyz and /metrics of `smp features` running alone (0 picks a free port).',
+  ),
+  featuresSessionTimeoutMs: setting(
+    'SMP_FEATURES_SESSION_TIMEOUT_MS',
+    int(6000, 300 * MS_PER_SECOND),
+    '30000',
+    "Milliseconds after which the group gives a silent feature process's partitions to another.",
+  ),
+  featuresIdleSweepMs: setting(
+    'SMP_FEATURES_IDLE_SWEEP_MS',
+    int(10, 60 * MS_PER_SECOND),
+    '1000',
+    'How often the feature stage looks for assets past their idle timeout, in milliseconds.',
+  ),
+  featuresMaxFutureSkewMs: setting(
+    'SMP_FEATURES_MAX_FUTURE_SKEW_MS',
+    int(0, 365 * 24 * 3600 * MS_PER_SECOND),
+    '3600000',
+    'A reading stamped this many milliseconds after its Kafka timestamp is dead-lettered.',
   ),
   stackDir: setting(
     'SMP_STACK_DIR',

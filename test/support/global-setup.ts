@@ -24,7 +24,10 @@ export default async function globalSetup(): Promise<void> {
     await admin.disconnect();
   }
 
-  const results = await registerSchemas(new RegistryAdmin(config.schemaRegistryUrl), schemaCatalog().values());
+  const results = await registerSchemas(
+    new RegistryAdmin(config.schemaRegistryUrl),
+    schemaCatalog().values(),
+  );
   const incompatible = results.filter((r) => r.status === 'incompatible');
   if (incompatible.length > 0) {
     throw new Error(`incompatible schemas: ${incompatible.map((r) => r.subject).join(', ')}`);

@@ -19,10 +19,13 @@ describe('the README', () => {
     },
   );
 
-  it.each(Object.entries(errorCodes))('documents the error code %s with its action', (code, spec) => {
-    const row = tableRowFor(code);
-    expect(row).toBeDefined();
-    expect(row).toContain(`| ${spec.action} |`);
-    if (spec.status < 500 || spec.status === 503) expect(row).toContain(`| ${spec.status} |`);
-  });
+  it.each(Object.entries(errorCodes))(
+    'documents the error code %s with its action',
+    (code, spec) => {
+      const row = tableRowFor(code);
+      expect(row).toBeDefined();
+      expect(row).toContain(`| ${spec.action} |`);
+      if (spec.status < 500 || spec.status === 503) expect(row).toContain(`| ${spec.status} |`);
+    },
+  );
 });

@@ -1,8 +1,10 @@
 import { Command, CommanderError } from 'commander';
 import { registerBenchCommand } from './commands/bench';
 import { registerDbCommands } from './commands/db';
+import { registerFeatureCommand } from './commands/features';
 import { registerGatewayCommand } from './commands/gateway';
 import { registerKeyCommands } from './commands/keys';
+import { registerPipelineCommands } from './commands/pipelines';
 import { registerSchemaCommand } from './commands/schemas';
 import { registerStackCommands } from './commands/stack';
 import { registerTopicCommand } from './commands/topics';
@@ -20,6 +22,8 @@ export function buildProgram(): Command {
   registerDbCommands(program);
   registerKeyCommands(program);
   registerGatewayCommand(program);
+  registerPipelineCommands(program);
+  registerFeatureCommand(program);
   registerBenchCommand(program);
   return program;
 }

@@ -51,6 +51,7 @@ export class FeatureEngine {
         state.replay(reading.ts, offset, reading.metrics, names);
         continue;
       }
+      listener.routed?.(pipeline.name);
       const emit = emitter(pipeline, state, pipeline.closeReason, listener);
       const outcome = state.accept(reading.ts, offset, reading.metrics, names, now, emit);
       if (outcome.kind === 'duplicate') {

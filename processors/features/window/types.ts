@@ -35,6 +35,8 @@ export interface LateEvent {
 
 /** Where the engine reports what a reading caused. */
 export interface EngineListener {
+  /** A live reading reached the pipeline (replayed readings are not reported). */
+  routed?(pipeline: string): void;
   window(closed: ClosedWindow): void;
   late(event: LateEvent): void;
   duplicate(pipeline: string): void;

@@ -1,4 +1,5 @@
 import type { Config } from '../lib/config';
+import { featuresBenchmark } from './features';
 
 /**
  * A benchmark measures this project against a baseline run in the same
@@ -21,4 +22,6 @@ export interface BenchResult {
 }
 
 /** Every benchmark by the name `npm run bench -- <name>` takes. */
-export const benchmarks: Readonly<Record<string, Benchmark>> = {};
+export const benchmarks: Readonly<Record<string, Benchmark>> = {
+  features: featuresBenchmark,
+};

@@ -149,3 +149,13 @@ export const vectorId = (v: {
   windowStart: number;
   windowEnd: number;
 }) => `${v.pipeline}|${v.assetId}|${v.windowStart}|${v.windowEnd}`;
+
+/** An `enough` test for `collect` that counts distinct records as they come, in linear time. */
+export function distinctAtLeast<T>(count: number, id: (record: T) => string) {
+  const seen = new Set<string>();
+  let looked = 0;
+  return (records: T[]) => {
+    for (; looked < records.length; looked++) seen.add(id(records[looked]!));
+    return seen.size >= count;
+  };
+}

@@ -115,7 +115,9 @@ export async function startFeatureStage(
     changelogTopic,
     logger,
     onRestored: (_p, seconds) => metrics.restoreSeconds.observe(seconds),
-    onFailure: (error) => fail(error),
+    onFailure: (error) => {
+      if (!stopping) fail(error);
+    },
   });
   const decoder = new ReadingDecoder(serde, {
     maxFutureSkewMs: config.featuresMaxFutureSkewMs,

@@ -7,12 +7,16 @@ import { metaKey, readMeta } from './state-changelog';
 /**
  * Which input partitions this process owns and where each one stands.
  *
- * A newly assigned partition is paused while its checkpoints are read from
+ * Every assigned partition is paused while its checkpoints are read from
  * the changelog partition with the same number (up to the end it had at
  * assignment). The engine then says where the replay must start, the input
- * partition is moved there and resumed. A partition kept across a rebalance
- * keeps its state; kafkajs re-delivers it from the committed offset, and
- * what was processed already is skipped.
+ * partition is moved there and resumed.
+ *
+ * This happens on every assignment, including for partitions this process
+ * held before the rebalance: a member that lost its session and rejoined
+ * may get back a partition another member processed in between, and its
+ * own state would then be stale. A restore costs one read of a compacted
+ * partition and a replay of the open windows, which rebalances can afford.
  */
 export type PartitionPhase =
   | { readonly kind: 'restoring' }
@@ -64,21 +68,16 @@ export class PartitionOwnership {
   /** Called synchronously on every group join, before the first fetch of the new generation. */
   assign(partitions: readonly number[]): void {
     const { consumer, engine, inputTopic, changelogTopic } = this.deps;
-    const assigned = new Set(partitions);
-    for (const p of [...this.phases.keys()]) {
-      if (assigned.has(p)) continue;
-      this.phases.delete(p);
-      this.restores.delete(p);
-      engine.dropPartition(p);
-    }
+    for (const p of this.phases.keys()) engine.dropPartition(p);
+    this.phases.clear();
+    this.restores.clear();
     // Changelog partitions are read only while restoring. They are paused
     // by number: kafkajs forgets a topic-wide pause once any single
     // partition of the topic is paused or resumed.
     consumer.pause([{ topic: changelogTopic, partitions: [...partitions] }]);
-    const fresh = partitions.filter((p) => this.phases.get(p)?.kind !== 'active');
-    if (fresh.length > 0) consumer.pause([{ topic: inputTopic, partitions: fresh }]);
-    for (const p of fresh) this.startRestore(p);
-    this.deps.logger.info({ partitions, restoring: fresh }, 'partitions assigned');
+    if (partitions.length > 0) consumer.pause([{ topic: inputTopic, partitions: [...partitions] }]);
+    for (const p of partitions) this.startRestore(p);
+    this.deps.logger.info({ partitions }, 'partitions assigned');
   }
 
   /** Applies a batch of the changelog to the restore of its partition. */

@@ -7,7 +7,13 @@ import { topics } from '../../../lib/kafka/topics';
 import { loadPipelines } from '../../../pipelines';
 import { changelogTopicName, type Reading } from '../../../processors/features';
 import { fleetReadings, offlineVectors, spawnFeatureStage } from '../../support/feature-runs';
-import { KafkaIo, vectorContent, vectorId, type FeatureVectorRecord } from '../../support/kafka-io';
+import {
+  KafkaIo,
+  distinctAtLeast,
+  vectorContent,
+  vectorId,
+  type FeatureVectorRecord,
+} from '../../support/kafka-io';
 
 /**
  * `kill -9` of `smp features` at several points (mid-stream, and while it
@@ -129,16 +135,6 @@ describe('the feature stage killed with SIGKILL', () => {
     expect(new Set(late.map((r) => lateKey(r.value)))).toEqual(expectedLate);
   });
 });
-
-/** An `enough` test that counts distinct records as they come, in linear time. */
-function distinctAtLeast<T>(count: number, id: (record: T) => string) {
-  const seen = new Set<string>();
-  let looked = 0;
-  return (records: T[]) => {
-    for (; looked < records.length; looked++) seen.add(id(records[looked]!));
-    return seen.size >= count;
-  };
-}
 
 interface LateLike {
   pipeline: string;

@@ -5,7 +5,7 @@ import { createKafka, safeProducerConfig } from '../../lib/kafka/client';
 import { topics, type TopicRole } from '../../lib/kafka/topics';
 import { createLogger } from '../../lib/log';
 import { AvroSerde } from '../../lib/serde/avro-serde';
-import type { Reading } from '../../processors/features';
+import { changelogTopicName, type Reading } from '../../processors/features';
 
 /** Produces and reads back contract records for integration tests. */
 export class KafkaIo {
@@ -85,6 +85,24 @@ export class KafkaIo {
     return records;
   }
 
+  /**
+   * Input and output topics of a feature stage of a test's own, and a
+   * consumer group whose changelog is removed with them.
+   */
+  async stageTopics(kind: string): Promise<{ topics: StageTopics; groupId: string }> {
+    const run = randomUUID().slice(0, 8);
+    const topics = {
+      input: `test.${kind}.${run}.readings`,
+      features: `test.${kind}.${run}.features`,
+      late: `test.${kind}.${run}.late`,
+      dlq: `test.${kind}.${run}.dlq`,
+    };
+    const groupId = `test-${kind}-${run}`;
+    await this.createTopics(Object.values(topics));
+    this.deleteOnClose(changelogTopicName(groupId));
+    return { topics, groupId };
+  }
+
   /** Removes a topic (such as a stage's changelog) when the test closes. */
   deleteOnClose(topic: string): void {
     this.ownTopics.push(topic);
@@ -115,6 +133,13 @@ export class KafkaIo {
     await Promise.all(this.consumers.map((c) => c.disconnect().catch(() => undefined)));
     await this.producer?.disconnect();
   }
+}
+
+export interface StageTopics {
+  readonly input: string;
+  readonly features: string;
+  readonly late: string;
+  readonly dlq: string;
 }
 
 export interface Collected<T> {

@@ -1,5 +1,4 @@
 import { execFile } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,12 +9,7 @@ import { createRegistry } from '../../../lib/metrics';
 import { fromRoot } from '../../../lib/package-root';
 import { loadPipelines } from '../../../pipelines';
 import { fileLines, lineParser } from '../../../processors/features/offline/input-formats';
-import {
-  changelogTopicName,
-  startFeatureStage,
-  type FeatureStage,
-  type Reading,
-} from '../../../processors/features';
+import { startFeatureStage, type FeatureStage, type Reading } from '../../../processors/features';
 import { cmapssFile } from '../../support/cmapss-file';
 import { fleetReadings, offlineVectors } from '../../support/feature-runs';
 import {
@@ -39,15 +33,6 @@ const config = { ...loadConfig(), featuresIdleSweepMs: 200, featuresSessionTimeo
 const CMAPSS = cmapssFile();
 const logger = createLogger({ level: 'error', name: 'test-features' });
 
-function testTopics(run: string) {
-  return {
-    input: `test.parity.${run}.readings`,
-    features: `test.parity.${run}.features`,
-    late: `test.parity.${run}.late`,
-    dlq: `test.parity.${run}.dlq`,
-  };
-}
-
 describe('the stream and the offline mode', () => {
   const io = new KafkaIo(config);
   const stages: FeatureStage[] = [];
@@ -57,11 +42,7 @@ describe('the stream and the offline mode', () => {
   });
 
   it('compute identical cmapss-rul features for C-MAPSS FD001', async () => {
-    const run = randomUUID().slice(0, 8);
-    const topics = testTopics(run);
-    const groupId = `test-parity-${run}`;
-    await io.createTopics(Object.values(topics));
-    io.deleteOnClose(changelogTopicName(groupId));
+    const { topics, groupId } = await io.stageTopics('parity');
 
     const out = path.join(mkdtempSync(path.join(os.tmpdir(), 'smp-parity-')), 'rul.ndjson');
     await promisify(execFile)(process.execPath, [
@@ -113,11 +94,8 @@ describe('the stream and the offline mode', () => {
   });
 
   it('lose nothing when a partition moves to another process mid-window', async () => {
-    const run = randomUUID().slice(0, 8);
-    const topics = testTopics(run);
-    const groupId = `test-rebalance-${run}`;
-    await io.createTopics(Object.values(topics));
-    io.deleteOnClose(changelogTopicName(groupId));
+    const { topics, groupId } = await io.stageTopics('rebalance');
+    const run = groupId.slice(-8);
     const pipeline = testPipeline({
       name: 'moving',
       ids: [`move-${run}-*`],

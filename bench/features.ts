@@ -20,7 +20,7 @@ import type { Benchmark, BenchResult } from './index';
  * 10 metrics x 6 features in one-minute tumbling windows. Then the heap
  * that window state takes per 10,000 assets, in a child with --expose-gc.
  *
- * Options: --readings N (400000), --assets N (2000).
+ * Options after `--`: --readings N (400000), --assets N (2000).
  */
 const METRICS = Array.from({ length: 10 }, (_, i) => `m${i}`);
 

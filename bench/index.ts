@@ -1,6 +1,7 @@
 import type { Config } from '../lib/config';
 import { gatewayBenchmark } from './gateway';
 import { sinkBenchmark } from './sink';
+import { featuresBenchmark } from './features';
 
 /**
  * A benchmark measures this project against a baseline run in the same
@@ -26,4 +27,5 @@ export interface BenchResult {
 export const benchmarks: Readonly<Record<string, Benchmark>> = {
   gateway: gatewayBenchmark,
   sink: sinkBenchmark,
+  features: featuresBenchmark,
 };

@@ -1,8 +1,10 @@
 import { Command, CommanderError } from 'commander';
 import { registerBenchCommand } from './commands/bench';
 import { registerDbCommands } from './commands/db';
+import { registerFeatureCommand } from './commands/features';
 import { registerGatewayCommand } from './commands/gateway';
 import { registerKeyCommands } from './commands/keys';
+import { registerPipelineCommands } from './commands/pipelines';
 import { registerSchemaCommand } from './commands/schemas';
 import { registerSetupCommand } from './commands/setup';
 import { registerSimulateCommand } from './commands/simulate';
@@ -26,6 +28,8 @@ export function buildProgram(): Command {
   registerGatewayCommand(program);
   registerSimulateCommand(program);
   registerSinkCommand(program);
+  registerPipelineCommands(program);
+  registerFeatureCommand(program);
   registerBenchCommand(program);
   return program;
 }

@@ -70,6 +70,10 @@ const unicodeRegExp = z.string().transform((source, ctx) => {
   }
 });
 
+// Kafka topic and group names: what a topic name may hold, so that the
+// changelog topic derived from a group id is always valid.
+const kafkaName = z.string().regex(/^[A-Za-z0-9._-]{1,200}$/, 'use letters, digits, . _ and -');
+
 const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 
 const HOURS_PER_DAY = 24;
@@ -391,6 +395,30 @@ export const settings = {
     int(0, 10 * 365 * HOURS_PER_DAY),
     '24',
     'Records stamped more than this many hours ahead of the clock go to the dead-letter topic (0 = no limit).',
+  ),
+  pipelinesDir: setting(
+    'SMP_PIPELINES_DIR',
+    z.string().min(1),
+    undefined,
+    'Folder (or single file) of pipeline definitions (default: pipelines in the project folder).',
+  ),
+  featuresGroupId: setting(
+    'SMP_FEATURES_GROUP_ID',
+    kafkaName,
+    'smp-features',
+    'Consumer group of `smp features`; its state changelog topic is `<group>.changelog`.',
+  ),
+  featuresIdleSweepMs: setting(
+    'SMP_FEATURES_IDLE_SWEEP_MS',
+    int(10, 60 * MS_PER_SECOND),
+    '1000',
+    'How often the feature stage looks for assets past their idle timeout, in milliseconds.',
+  ),
+  featuresMaxFutureSkewMs: setting(
+    'SMP_FEATURES_MAX_FUTURE_SKEW_MS',
+    int(0, 365 * 24 * 3600 * MS_PER_SECOND),
+    '3600000',
+    'A reading stamped this many milliseconds after its Kafka timestamp is dead-lettered.',
   ),
   stackDir: setting(
     'SMP_STACK_DIR',

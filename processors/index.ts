@@ -1,0 +1,1 @@
+export * as features from './features';

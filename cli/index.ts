@@ -1,10 +1,13 @@
 import { Command, CommanderError } from 'commander';
 import { registerBenchCommand } from './commands/bench';
 import { registerDbCommands } from './commands/db';
+import { registerDemoCommand } from './commands/demo';
 import { registerFeatureCommand } from './commands/features';
 import { registerGatewayCommand } from './commands/gateway';
 import { registerKeyCommands } from './commands/keys';
 import { registerPipelineCommands } from './commands/pipelines';
+import { registerReplayCommand } from './commands/replay';
+import { registerRunCommand } from './commands/run';
 import { registerSchemaCommand } from './commands/schemas';
 import { registerSetupCommand } from './commands/setup';
 import { registerSimulateCommand } from './commands/simulate';
@@ -30,6 +33,9 @@ export function buildProgram(): Command {
   registerSinkCommand(program);
   registerPipelineCommands(program);
   registerFeatureCommand(program);
+  registerRunCommand(program);
+  registerDemoCommand(program);
+  registerReplayCommand(program);
   registerBenchCommand(program);
   return program;
 }

@@ -1,1 +1,2 @@
 export * as features from './features';
+export * as sink from './sink';

@@ -1,7 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { loadConfig } from '../../lib/config';
-import { Fleet, batchesOf, runLoad, type LoadReport } from '../../lib/simulator';
+import { Fleet, batchesOf, runLoad } from '../../lib/simulator';
+import { printReport, progressLine, tooManyFailed } from '../load-report';
+import { numberOption as number, timeOption } from '../options';
 import { EXIT_FAILURE } from '../output';
 
 interface SimulateOptions {
@@ -79,11 +81,8 @@ export function registerSimulateCommand(program: Command): void {
           onProgress: (r) => process.stderr.write(`${progressLine(r)}\n`),
         });
         printReport(report, options.json ?? false);
-        const failed = report.readingsSent - report.readingsAccepted;
         const limit = number('max-error-rate', options.maxErrorRate, 0, 1);
-        if (report.readingsSent === 0 || failed > limit * report.readingsSent) {
-          process.exitCode = EXIT_FAILURE;
-        }
+        if (tooManyFailed(report, limit)) process.exitCode = EXIT_FAILURE;
       } finally {
         clearTimeout(timeout);
         process.off('SIGINT', onSignal);
@@ -135,47 +134,8 @@ export function planRun(options: SimulateOptions, now: number): RunPlan {
   const steps = Number.isFinite(readings) ? Math.ceil(readings / assets) : undefined;
   const span = steps === undefined ? undefined : steps * intervalMs;
   const start =
-    options.start !== undefined ? parseStart(options.start) : Math.round(now - (span ?? 0));
+    options.start !== undefined
+      ? timeOption('start', options.start)
+      : Math.round(now - (span ?? 0));
   return { assets, rate, batch, readings, durationMs, intervalMs, start, horizonMs: span };
-}
-
-function parseStart(text: string): number {
-  const ms = /^\d+$/.test(text) ? Number(text) : Date.parse(text);
-  if (!Number.isFinite(ms)) throw new Error(`--start must be ISO-8601 or epoch ms, not ${text}`);
-  return ms;
-}
-
-function number(name: string, raw: string, min: number, max: number): number {
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value < min || value > max) {
-    throw new Error(`--${name} must be a number from ${min} to ${max}, not ${raw}`);
-  }
-  return value;
-}
-
-function progressLine(r: LoadReport): string {
-  return (
-    `${(r.elapsedMs / 1000).toFixed(0)} s: ${r.readingsAccepted} accepted, ` +
-    `${Math.round(r.achievedRate)} readings/s, p99 ${r.latency.p99Ms.toFixed(1)} ms`
-  );
-}
-
-function printReport(report: LoadReport, json: boolean): void {
-  if (json) {
-    console.log(JSON.stringify(report));
-    return;
-  }
-  const failed = Object.entries(report.failedByStatus);
-  console.log(
-    [
-      `sent      ${report.readingsSent} readings in ${report.requests} requests ` +
-        `over ${(report.elapsedMs / 1000).toFixed(1)} s`,
-      `accepted  ${report.readingsAccepted} (${Math.round(report.achievedRate)} readings/s)`,
-      `latency   p50 ${report.latency.p50Ms.toFixed(1)} ms, p99 ${report.latency.p99Ms.toFixed(1)} ms, ` +
-        `max ${report.latency.maxMs.toFixed(1)} ms`,
-      `retries   ${report.retries}`,
-      `failed    ${failed.length === 0 ? 'none' : failed.map(([s, n]) => `${n} with ${s}`).join(', ')}`,
-      ...Object.entries(report.sampleErrors).map(([s, m]) => `  ${s}: ${m}`),
-    ].join('\n'),
-  );
 }

@@ -19,6 +19,7 @@ export interface PipelineProcessOptions {
 }
 
 export interface PipelineProcess {
+  readonly registry: Registry;
   readonly gateway: RunningGateway;
   readonly features: FeatureStage;
   readonly sink: RunningSink;
@@ -69,6 +70,7 @@ export async function startPipelineProcess(
 
   const failed = features.done.then(() => new Promise<never>(() => undefined));
   return {
+    registry,
     gateway,
     features,
     sink,

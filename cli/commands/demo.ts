@@ -71,9 +71,21 @@ async function demonstrate(pipeline: PipelineProcess, pool: Pool, say: (l: strin
       horizonMs: SPAN_MS,
       tsFormat: 'epoch',
     });
-    const readings = [...until(fleet.readings(), end)];
+    // Asset ids of this run alone, so the counts below are this run's.
+    const tag = `demo-${(end / 60_000).toString(36).slice(-4)}`;
+    const readings = [...until(fleet.readings(), end)].map((r) => ({
+      ...r,
+      assetId: `${tag}-${r.assetId}`,
+    }));
     say(`\nsending ${readings.length} readings of ${ASSETS} assets (two hours, one every 30 s)...`);
-    const sent = await runLoad({ url, apiKey: key.key, batches: batchesOf(readings, 200) });
+    // One request at a time: a producer that wants its assets' readings to
+    // arrive in order does not race its own batches.
+    const sent = await runLoad({
+      url,
+      apiKey: key.key,
+      batches: batchesOf(readings, 200),
+      concurrency: 1,
+    });
     say(
       `gateway accepted ${sent.readingsAccepted} readings (${Math.round(sent.achievedRate)}/s, p99 ${sent.latency.p99Ms.toFixed(0)} ms)`,
     );
@@ -86,37 +98,57 @@ async function demonstrate(pipeline: PipelineProcess, pool: Pool, say: (l: strin
       `a batch with one bad reading: ${ugly.status}, ${JSON.stringify(ugly.body.error?.details?.[0])}; nothing of it was produced`,
     );
     const again = await post(url, key.key, readings.slice(0, 200));
-    say(`the first batch sent again: ${again.status}; stored rows will not double`);
+    say(`the first batch sent again: ${again.status}; no stored row doubles`);
     const late = await post(url, key.key, [{ ...readings[0]!, ts: start - 3_600_000 }]);
     say(
       `a reading an hour older than its asset's windows: ${late.status}, it goes to telemetry.late.v1`,
     );
 
-    const assetIds = fleet.assets.map((a) => a.assetId);
+    const assetIds = fleet.assets.map((a) => `${tag}-${a.assetId}`);
     say('\nwaiting for the feature stage and the sink to catch up...');
     const stored = await waitForStorage(pool, assetIds, start, end, sent.readingsAccepted);
     say(
       `stored ${stored.readings} readings (${stored.values} metric values) and ${stored.vectors} feature vectors`,
     );
+    const late = await metricTotal(pipeline, 'smp_features_late_total');
+    say(
+      `late readings set aside: ${late} (the re-sent copies, whose windows had closed, and the old one)`,
+    );
     for (const asset of fleet.assets.filter((a) => a.failureAt !== null)) {
-      say(
-        `  ${asset.assetId} degraded from ${iso(asset.degradationStart)} and failed at ${iso(asset.failureAt)}`,
-      );
+      const when = `${iso(asset.degradationStart)} and failed at ${iso(asset.failureAt)}`;
+      say(`  ${tag}-${asset.assetId} degraded from ${when}`);
     }
 
-    const worst = fleet.assets.find((a) => a.failureAt !== null) ?? fleet.assets[0]!;
-    const report = await fetch(
-      `${url}/v1/reports/assets/${encodeURIComponent(worst.assetId)}?from=${start}&to=${end}`,
-      {
-        headers: { 'x-api-key': key.key },
-      },
-    );
-    say(`\nreport of ${worst.assetId}: ${report.status} ${report.headers.get('content-type')}`);
-    say(`  while \`npm start\` runs: curl -H 'X-API-Key: <key>' '${reportHint(worst.assetId)}'`);
+    const failing = fleet.assets.find((a) => a.failureAt !== null) ?? fleet.assets[0]!;
+    const worst = `${tag}-${failing.assetId}`;
+    const path = `/v1/reports/assets/${encodeURIComponent(worst)}`;
+    const response = await fetch(`${url}${path}?from=${start}&to=${end}`, {
+      headers: { 'x-api-key': key.key },
+    });
+    const report = (await response.json()) as AssetReportBody;
+    say(`\nreport of ${worst} (GET ${path}):`);
+    for (const m of report.readings?.metrics ?? []) {
+      const stats = `min ${m.min.toFixed(2)}, mean ${m.mean.toFixed(2)}, max ${m.max.toFixed(2)}`;
+      say(`  ${m.metric.padEnd(14)} ${String(m.count).padStart(4)} values, ${stats}`);
+    }
+    say(`  as a page while \`npm start\` runs: http://localhost:8080${path}?format=html`);
     say('\ndone.');
   } finally {
     await keys.revoke(key.id);
   }
+}
+
+interface AssetReportBody {
+  readings?: {
+    metrics: { metric: string; count: number; min: number; mean: number; max: number }[];
+  };
+}
+
+/** The sum of a counter over its labels, from the process's own registry. */
+async function metricTotal(pipeline: PipelineProcess, name: string): Promise<number> {
+  const metric = pipeline.registry.getSingleMetric(name);
+  const values = metric ? (await metric.get()).values : [];
+  return values.reduce((sum, v) => sum + v.value, 0);
 }
 
 function* until(readings: Iterable<SimulatedReading>, end: number): Generator<SimulatedReading> {
@@ -181,8 +213,4 @@ async function waitForStorage(
 
 function iso(ms: number | null): string {
   return ms === null ? '-' : new Date(ms).toISOString().slice(11, 16);
-}
-
-function reportHint(assetId: string): string {
-  return `http://localhost:8080/v1/reports/assets/${encodeURIComponent(assetId)}?format=html`;
 }

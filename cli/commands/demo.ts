@@ -110,9 +110,9 @@ async function demonstrate(pipeline: PipelineProcess, pool: Pool, say: (l: strin
     say(
       `stored ${stored.readings} readings (${stored.values} metric values) and ${stored.vectors} feature vectors`,
     );
-    const late = await metricTotal(pipeline, 'smp_features_late_total');
+    const setAside = await metricTotal(pipeline, 'smp_features_late_total');
     say(
-      `late readings set aside: ${late} (the re-sent copies, whose windows had closed, and the old one)`,
+      `late readings set aside: ${setAside} (the re-sent copies, whose windows had closed, and the old one)`,
     );
     for (const asset of fleet.assets.filter((a) => a.failureAt !== null)) {
       const when = `${iso(asset.degradationStart)} and failed at ${iso(asset.failureAt)}`;

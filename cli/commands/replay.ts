@@ -38,7 +38,7 @@ export function registerReplayCommand(program: Command): void {
     .option('--units <list>', 'only these units, such as 1,2,10-20')
     .option('--rate <readings/s>', 'target readings per second (0 = as fast as possible)', '0')
     .option('--batch <n>', 'readings per request', '500')
-    .option('--concurrency <n>', 'requests in flight at once', '4')
+    .option('--concurrency <n>', 'requests in flight at once; more may reorder an engine', '1')
     .option('--api-key <key>', 'API key with data:ingest (default: SMP_API_KEY)')
     .option('--url <url>', 'gateway base URL (default: http://localhost:GATEWAY_PORT)')
     .option('--max-error-rate <share>', 'exit 1 when more readings than this share fail', '0')

@@ -4,8 +4,10 @@ import { loadConfig, type Config } from '../../lib/config';
 import { createPool, type Pool } from '../../lib/db';
 import { createLogger } from '../../lib/log';
 import { createRegistry } from '../../lib/metrics';
+import { setUp } from '../../lib/setup';
 import { Fleet, batchesOf, runLoad, type SimulatedReading } from '../../lib/simulator';
 import { ApiKeyStore } from '../../gateway';
+import { RunGroups } from '../demo-groups';
 import { startPipelineProcess, type PipelineProcess } from '../pipeline-process';
 
 const ASSETS = 12;
@@ -17,8 +19,9 @@ const WAIT_MS = 120_000;
  * A finite end-to-end run: every stage in this process, a simulated fleet
  * of two hours sent through the gateway, then what reached the database,
  * with a look at the bad input, duplicates and late data the pipeline had to
- * deal with on the way. It uses consumer groups of its own, so it can run
- * beside `npm start`.
+ * deal with on the way. Its consumer groups are its own and start at the
+ * end of the topics, so it counts only what it sent, runs beside
+ * `npm start`, and leaves no groups behind.
  */
 export function registerDemoCommand(program: Command): void {
   program
@@ -27,20 +30,24 @@ export function registerDemoCommand(program: Command): void {
     .action(async () => {
       // Quiet assets' last windows close after this idle time instead of 10 minutes.
       process.env.FLEET_IDLE_TIMEOUT ??= '10s';
+      const run = Date.now().toString(36);
       const config: Config = {
         ...loadConfig(),
         gatewayPort: 0,
-        featuresGroupId: 'smp-demo-features',
-        sinkGroupId: 'smp-demo-sink',
+        featuresGroupId: `smp-demo-${run}-features`,
+        sinkGroupId: `smp-demo-${run}-sink`,
       };
       const logger = createLogger({ level: 'warn', name: 'smp-demo' });
       const say = (line: string) => console.log(line);
 
       say('setting up topics, schemas and tables, and starting every stage...');
+      await setUp(config, say);
+      const groups = new RunGroups(config, logger);
+      await groups.startAtEnd();
       const pipeline = await startPipelineProcess(config, {
         logger,
         registry: createRegistry(),
-        print: say,
+        setup: false,
       });
       const pool = createPool(config, { applicationName: 'smp-demo', max: 2 });
       try {
@@ -48,6 +55,7 @@ export function registerDemoCommand(program: Command): void {
       } finally {
         await pipeline.stop();
         await pool.end();
+        await groups.remove();
       }
     });
 }

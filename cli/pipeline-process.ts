@@ -46,7 +46,7 @@ export async function startPipelineProcess(
   const sink = await startSink(config, { logger: logger.child({ stage: 'sink' }), registry });
   const pipelines = pipelinesOrThrow(defaultPipelinesLocation(config));
   const features = await startFeatureStage(config, {
-    logger: logger.child({ stage: 'features' }),
+    logger,
     registry,
     pipelines,
   }).catch(async (error: unknown) => {

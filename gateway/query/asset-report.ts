@@ -59,7 +59,10 @@ const HOURLY_BEYOND_MS = 7 * DAY_MS;
  * bucketed series, predictions, and the alerts that were open in the range.
  * `to` defaults to just after the asset's newest reading or prediction (so
  * the report of a replayed or quiet asset is not empty), `from` to a day
- * before `to`. Undefined when nothing at all is stored for the asset.
+ * before `to`, or to the asset's oldest reading of that day when it has
+ * less history (a replayed engine's life of minutes fills the charts
+ * instead of a corner of them). Undefined when nothing at all is stored
+ * for the asset.
  */
 export async function buildAssetReport(
   db: Queryable,
@@ -67,10 +70,11 @@ export async function buildAssetReport(
   range: { readonly from?: number; readonly to?: number },
   now = Date.now(),
 ): Promise<AssetReport | undefined> {
-  const newest = await newestData(db, assetId);
-  if (newest === undefined) return undefined;
-  const to = range.to ?? (newest === null ? now : newest + 1);
-  const from = range.from ?? to - DAY_MS;
+  const stored = await storedSpan(db, assetId);
+  if (stored === undefined) return undefined;
+  const to = range.to ?? (stored.newest === null ? now : stored.newest + 1);
+  const oldest = range.to === undefined ? stored.oldestOfLastDay : null;
+  const from = range.from ?? Math.max(to - DAY_MS, oldest ?? -Infinity);
 
   const span = to - from;
   const source = span > HOURLY_BEYOND_MS ? 'readings_hourly' : 'readings';
@@ -94,17 +98,33 @@ export async function buildAssetReport(
   };
 }
 
-/** Undefined: the asset is unknown; null: known, but has no readings or predictions. */
-async function newestData(db: Queryable, assetId: string): Promise<number | null | undefined> {
-  const { rows } = await db.query<{ newest: Date | null; alerts: boolean }>(
-    `SELECT GREATEST((SELECT max(ts) FROM reading_meta WHERE asset_id = $1),
-                     (SELECT max(window_end) FROM predictions WHERE asset_id = $1)) AS newest,
-            EXISTS (SELECT 1 FROM alerts WHERE asset_id = $1) AS alerts`,
+interface StoredSpan {
+  /** The newest reading or prediction; null when the asset has only alerts. */
+  readonly newest: number | null;
+  /** The oldest reading within a day of the newest one. */
+  readonly oldestOfLastDay: number | null;
+}
+
+/** Undefined when the asset is unknown. */
+async function storedSpan(db: Queryable, assetId: string): Promise<StoredSpan | undefined> {
+  const { rows } = await db.query<{ newest: Date | null; oldest: Date | null; alerts: boolean }>(
+    `WITH newest AS (
+       SELECT GREATEST((SELECT max(ts) FROM reading_meta WHERE asset_id = $1),
+                       (SELECT max(window_end) FROM predictions WHERE asset_id = $1)) AS t
+     )
+     SELECT newest.t AS newest,
+            (SELECT min(ts) FROM reading_meta
+              WHERE asset_id = $1 AND ts > newest.t - interval '1 day') AS oldest,
+            EXISTS (SELECT 1 FROM alerts WHERE asset_id = $1) AS alerts
+       FROM newest`,
     [assetId],
   );
   const row = rows[0];
   if (!row || (row.newest === null && !row.alerts)) return undefined;
-  return row.newest === null ? null : row.newest.getTime();
+  return {
+    newest: row.newest?.getTime() ?? null,
+    oldestOfLastDay: row.oldest?.getTime() ?? null,
+  };
 }
 
 async function metricSeries(

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { loadConfig } from '../../lib/config';
-import { Fleet, batchesOf, runLoad } from '../../lib/simulator';
+import { Fleet, batchesOf, runLoad, type FleetOptions } from '../../lib/simulator';
 import { printReport, progressLine, tooManyFailed } from '../load-report';
 import { numberOption as number, timeOption } from '../options';
 import { EXIT_FAILURE } from '../output';
@@ -53,7 +53,7 @@ export function registerSimulateCommand(program: Command): void {
       const apiKey = options.apiKey ?? config.apiKey;
       if (!apiKey) throw new Error('an API key is needed: pass --api-key or set SMP_API_KEY');
 
-      const fleet = new Fleet({
+      const fleetOptions: FleetOptions = {
         assets: plan.assets,
         seed: options.seed,
         start: plan.start,
@@ -61,7 +61,12 @@ export function registerSimulateCommand(program: Command): void {
         failingShare: number('failing', options.failing, 0, 1),
         horizonMs: plan.horizonMs,
         tsFormat: options.tsFormat,
-      });
+      };
+      const fleet = new Fleet(
+        options.start === undefined && Number.isFinite(plan.readings)
+          ? endingNow(fleetOptions, plan.readings, Date.now())
+          : fleetOptions,
+      );
       if (options.truth) writeFileSync(options.truth, `${JSON.stringify(fleet.assets, null, 2)}\n`);
 
       const abort = new AbortController();
@@ -138,4 +143,20 @@ export function planRun(options: SimulateOptions, now: number): RunPlan {
       ? timeOption('start', options.start)
       : Math.round(now - (span ?? 0));
   return { assets, rate, batch, readings, durationMs, intervalMs, start, horizonMs: span };
+}
+
+/**
+ * Places a finite run so that its last reading is stamped now. Failed assets
+ * fall silent and sensors drop out, so a run of N readings takes more steps
+ * than N / assets; a dry run of the same deterministic fleet counts them,
+ * where a guess would stamp the last readings in the future.
+ */
+function endingNow(options: FleetOptions, readings: number, now: number): FleetOptions {
+  let last = 0;
+  let count = 0;
+  for (const reading of new Fleet({ ...options, start: 0, tsFormat: 'epoch' }).readings()) {
+    last = Number(reading.ts);
+    if (++count >= readings) break;
+  }
+  return { ...options, start: now - last };
 }

@@ -11,10 +11,24 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => entities[c]!);
 }
 
-const numberFormat = new Intl.NumberFormat('en', { maximumSignificantDigits: 4 });
+const formats = new Map<number, Intl.NumberFormat>();
 
-export function formatNumber(value: number): string {
-  return numberFormat.format(value);
+/** Four significant digits, or as many as it takes to tell `value` from `other`. */
+export function formatNumber(value: number, other?: number): string {
+  for (let digits = 4; digits <= 12; digits++) {
+    const text = format(value, digits);
+    if (other === undefined || text !== format(other, digits)) return text;
+  }
+  return format(value, 12);
+}
+
+function format(value: number, digits: number): string {
+  let f = formats.get(digits);
+  if (!f) {
+    f = new Intl.NumberFormat('en', { maximumSignificantDigits: digits });
+    formats.set(digits, f);
+  }
+  return f.format(value);
 }
 
 /** UTC, as precise as the span shown needs. */

@@ -92,12 +92,17 @@ function gridAndLabels(
   y: (v: number) => number,
 ): string[] {
   const out: string[] = [];
-  for (const v of [lo, (lo + hi) / 2, hi]) {
+  // Labels get the digits it takes to tell the bottom one from the top one.
+  for (const [v, other] of [
+    [lo, hi],
+    [(lo + hi) / 2, hi],
+    [hi, lo],
+  ] as const) {
     out.push(
       `<line class="grid" x1="${PAD.left}" x2="${PAD.left + PLOT_W}" y1="${n(y(v))}" y2="${n(y(v))}"/>`,
     );
     out.push(
-      `<text class="ylabel" x="${PAD.left - 6}" y="${n(y(v) + 4)}">${escapeHtml(formatNumber(v))}</text>`,
+      `<text class="ylabel" x="${PAD.left - 6}" y="${n(y(v) + 4)}">${escapeHtml(formatNumber(v, lo === hi ? undefined : other))}</text>`,
     );
   }
   const span = chart.to - chart.from;

@@ -1,3 +1,5 @@
+import { parseInstant } from '../lib/instant';
+
 /** A numeric option within bounds, or an error naming the option. */
 export function numberOption(name: string, raw: string, min: number, max: number): number {
   const value = Number(raw);
@@ -7,9 +9,10 @@ export function numberOption(name: string, raw: string, min: number, max: number
   return value;
 }
 
-/** A time option, as ISO-8601 or epoch milliseconds. */
+/** A time option, as epoch milliseconds or ISO 8601 with a zone. */
 export function timeOption(name: string, text: string): number {
-  const ms = /^\d+$/.test(text) ? Number(text) : Date.parse(text);
-  if (!Number.isFinite(ms)) throw new Error(`--${name} must be ISO-8601 or epoch ms, not ${text}`);
+  const ms = parseInstant(text);
+  if (ms === undefined)
+    throw new Error(`--${name} must be epoch ms or ISO 8601 with a zone, not ${text}`);
   return ms;
 }

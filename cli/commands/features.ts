@@ -12,6 +12,7 @@ import {
   type PipelineDefinition,
 } from '../../pipelines';
 import { runOffline, startFeatureStage, type InputFormat } from '../../processors/features';
+import { timeOption } from '../options';
 
 interface FeatureOptions {
   offline?: boolean;
@@ -82,7 +83,8 @@ async function offline(config: Config, options: FeatureOptions): Promise<void> {
     out: options.out,
     outFormat: options.outFormat ?? (path.extname(options.out) === '.csv' ? 'csv' : 'ndjson'),
     format: options.format,
-    cmapssBase: options.cmapssBase === undefined ? undefined : parseTime(options.cmapssBase),
+    cmapssBase:
+      options.cmapssBase === undefined ? undefined : timeOption('cmapss-base', options.cmapssBase),
     cmapssSubset: options.cmapssSubset,
     lateOut: options.late,
     skipInvalid: options.skipInvalid,
@@ -108,15 +110,4 @@ function selectPipelines(config: Config, wanted: string | undefined): PipelineDe
     }
     return found;
   });
-}
-
-function parseTime(text: string): number {
-  const ms = /^-?\d+$/.test(text) ? Number(text) : Date.parse(text);
-  if (!Number.isFinite(ms)) {
-    throw new SmpError(
-      'SMP_BAD_REQUEST',
-      `--cmapss-base ${text} is not a time (ISO 8601 or epoch ms)`,
-    );
-  }
-  return ms;
 }

@@ -1,5 +1,6 @@
 import type { Request } from 'express';
 import { SmpError } from '../../lib/errors';
+import { parseInstant } from '../../lib/instant';
 
 /**
  * Query-string parsing for the read routes. Every route names the
@@ -21,20 +22,12 @@ export function queryParams(req: Request, allowed: readonly string[]): RawParams
   return params;
 }
 
-// An ISO-8601 instant must say its zone: a bare local time means something
-// different on every server.
-const ISO_INSTANT =
-  /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})$/i;
-const EPOCH_MS = /^-?\d{1,16}$/;
-
 /** ISO-8601 with a zone, or epoch milliseconds; undefined when absent. */
 export function timeParam(params: RawParams, name: string): number | undefined {
   const raw = params[name];
   if (raw === undefined) return undefined;
-  let ms = Number.NaN;
-  if (EPOCH_MS.test(raw)) ms = Number(raw);
-  else if (ISO_INSTANT.test(raw)) ms = Date.parse(raw);
-  if (!Number.isFinite(ms) || Math.abs(ms) > 8.64e15) {
+  const ms = parseInstant(raw);
+  if (ms === undefined) {
     throw badParam(
       name,
       `must be an ISO-8601 time with a zone (2026-12-03T10:00:00Z) or epoch milliseconds; got ${quote(raw)}`,

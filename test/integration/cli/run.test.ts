@@ -7,6 +7,7 @@ import { fromRoot } from '../../../lib/package-root';
 import { ApiKeyStore } from '../../../gateway/auth';
 import { runCli } from '../../support/cli';
 import { cmapssFile } from '../../support/cmapss-file';
+import { waitUntil } from '../../support/kafka-records';
 import { freePorts } from '../../support/servers';
 
 const config = loadConfig();
@@ -39,7 +40,8 @@ describe('smp run with smp replay cmapss', () => {
     });
     child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    await until(
+    await waitUntil(
+      'the pipeline is ready',
       async () => (await fetch(`${url}/readyz`).catch(() => undefined))?.status === 200,
       90_000,
     );
@@ -90,16 +92,20 @@ describe('smp run with smp replay cmapss', () => {
     expect(replay.stdout).toContain(`accepted  ${cycles} `);
 
     const range = [new Date(base), new Date(base + 1000 * (cycles + 1))];
-    await until(async () => {
-      const { rows } = await pool.query<{ readings: number; vectors: number }>(
-        `SELECT
+    await waitUntil(
+      'every reading and vector is stored',
+      async () => {
+        const { rows } = await pool.query<{ readings: number; vectors: number }>(
+          `SELECT
            (SELECT count(*) FROM reading_meta WHERE asset_id = 'FD001-2' AND ts BETWEEN $1 AND $2) AS readings,
            (SELECT count(*) FROM feature_vectors WHERE asset_id = 'FD001-2' AND pipeline = 'cmapss-rul'
               AND window_end BETWEEN $1 AND $2) AS vectors`,
-        range,
-      );
-      return rows[0]!.readings === cycles && rows[0]!.vectors === cycles;
-    }, 90_000);
+          range,
+        );
+        return rows[0]!.readings === cycles && rows[0]!.vectors === cycles;
+      },
+      90_000,
+    );
 
     const { rows } = await pool.query<{ features: Record<string, number> }>(
       `SELECT features FROM feature_vectors WHERE asset_id = 'FD001-2' AND pipeline = 'cmapss-rul'
@@ -118,11 +124,3 @@ describe('smp run with smp replay cmapss', () => {
     expect(output).toContain('pipeline running');
   }, 70_000);
 });
-
-async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`not within ${timeoutMs / 1000} s`);
-    await sleep(500);
-  }
-}

@@ -1,10 +1,8 @@
 import type { Config } from '../lib/config';
-import { createPool } from '../lib/db';
 import type { Logger } from '../lib/log';
 import type { Registry } from '../lib/metrics';
 import { setUp } from '../lib/setup';
-import { startIngestGateway, type RunningGateway } from '../gateway';
-import { queryRoutes } from '../gateway/query';
+import { startApiGateway, type RunningGateway } from '../gateway';
 import { defaultPipelinesLocation, pipelinesOrThrow } from '../pipelines';
 import { startFeatureStage, type FeatureStage } from '../processors/features';
 import { startSink, type RunningSink } from '../processors/sink';
@@ -54,17 +52,13 @@ export async function startPipelineProcess(
     throw error;
   });
 
-  const queries = createPool(config, { applicationName: 'smp-gateway-queries' });
-  const gateway = await startIngestGateway(config, {
+  const gateway = await startApiGateway(config, {
     logger: logger.child({ stage: 'gateway' }),
     registry,
-    routes: [queryRoutes(queries)],
     readiness: [...features.readiness, ...sink.readiness],
-    onClose: () => queries.end(),
   }).catch(async (error: unknown) => {
     await features.stop();
     await sink.stop();
-    await queries.end();
     throw error;
   });
 

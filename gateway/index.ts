@@ -4,3 +4,4 @@ export { ApiKeyStore, authenticate, requireScope, parseScopes, type Scope } from
 export { sendError, type ErrorBody } from './http/error-handler';
 export { HTML_PAGE_POLICY } from './http/security-headers';
 export { createIngest, startIngestGateway, type Ingest, type IngestOptions } from './ingest';
+export { startApiGateway } from './api-gateway';

@@ -1,11 +1,9 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../lib/config';
-import { createPool } from '../../lib/db';
 import { stopOnSignal } from '../../lib/lifecycle';
 import { createLogger } from '../../lib/log';
 import { createRegistry } from '../../lib/metrics';
-import { startIngestGateway } from '../../gateway';
-import { queryRoutes } from '../../gateway/query';
+import { startApiGateway } from '../../gateway';
 
 export function registerGatewayCommand(program: Command): void {
   program
@@ -14,13 +12,7 @@ export function registerGatewayCommand(program: Command): void {
     .action(async () => {
       const config = loadConfig();
       const logger = createLogger({ level: config.logLevel, name: 'smp-gateway' });
-      const queries = createPool(config, { applicationName: 'smp-gateway-queries' });
-      const gateway = await startIngestGateway(config, {
-        logger,
-        registry: createRegistry(),
-        routes: [queryRoutes(queries)],
-        onClose: () => queries.end(),
-      });
+      const gateway = await startApiGateway(config, { logger, registry: createRegistry() });
       await stopOnSignal(logger, () => gateway.close());
     });
 }

@@ -19,7 +19,6 @@ export const errorCodes = {
   SMP_STACK_PREREQUISITE: { status: 500, action: 'fix' },
   SMP_STACK_PORT_IN_USE: { status: 500, action: 'fix' },
   SMP_STACK_START_FAILED: { status: 500, action: 'fix' },
-  SMP_TOPIC_DRIFT: { status: 500, action: 'fix' },
   SMP_SCHEMA_INCOMPATIBLE: { status: 500, action: 'fix' },
   SMP_SCHEMA_NOT_REGISTERED: { status: 500, action: 'fix' },
   SMP_REGISTRY_UNAVAILABLE: { status: 503, action: 'retry' },
